@@ -1,0 +1,92 @@
+/**
+ * buildApp: a ready Fastify instance of the emulator. It never listens; src/server.ts does, and tests
+ * call `inject`.
+ */
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Fixtures } from '../schemas/fixtures.js'
+import { Emulator, type Clock } from './domain/emulator.js'
+import { defaultFixtures } from './domain/fixtures.js'
+import { envelope, Errors, toApiError } from './errors.js'
+import { parseJson } from './json.js'
+import { apiRoutes } from './routes/api.js'
+import { healthRoutes } from './routes/health.js'
+import { createAjv, validatorCompiler } from './validation.js'
+import { VERSION } from './version.js'
+
+export interface AppOptions {
+  /** Checked fixtures (see readFixturesFile); default: the docs' example project. */
+  fixtures?: Fixtures
+  /** Fastify's logger option: false (tests), or pino options. */
+  logger?: FastifyServerOptions['logger']
+  /** Largest request body in bytes. */
+  bodyLimit?: number
+  clock?: Clock
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emulator: Emulator
+  }
+}
+
+/**
+ * One log line per request, when it completes, instead of Fastify's "incoming" and "completed" pair. Its
+ * `reqId` is the `id` of any error envelope sent, so a client's error can be found in the log.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest (): void {}
+  override routeNotFound (): void {}
+  override requestCompleted (_error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.info({
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 1000) / 1000
+    }, 'request')
+  }
+}
+
+export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new OneLinePerRequest(),
+    genReqId: () => randomUUID(),
+    bodyLimit: options.bodyLimit ?? 1048576,
+    // `__proto__` and `constructor.prototype` keys are refused with a 400, never merged.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // The official client sends `//v1/...` when its host ends in '/' (reference §6).
+    routerOptions: { ignoreDuplicateSlashes: true },
+    // Slow or idle clients cannot hold sockets for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const emulator = new Emulator(options.fixtures ?? defaultFixtures(), options.clock)
+  app.decorate('emulator', emulator)
+  app.setValidatorCompiler(validatorCompiler(createAjv()))
+  // JSON is the only body the API takes: anything else is a 415, not a string to validate.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson)
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-northflank-mock', VERSION)
+  })
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = toApiError(err, request.headers['content-type'])
+    // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.
+    if (error.status >= 500) request.log.error({ err }, 'internal error')
+    return reply.code(error.status).headers(error.headers).send(envelope(error, request.id))
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const error = Errors.routeNotFound(request.method, request.url)
+    return reply.code(404).send(envelope(error, request.id))
+  })
+
+  await app.register(healthRoutes)
+  await app.register(apiRoutes(emulator))
+  return app
+}

@@ -1,0 +1,65 @@
+/** Flags and environment → a checked Config. Pure: the caller passes argv and env. */
+import { parseArgs } from 'node:util'
+import { Value } from '@sinclair/typebox/value'
+import { ConfigSchema, type Config } from '../schemas/config.js'
+
+/** Each setting's flag and environment variable; a flag wins over the environment. */
+export const SETTINGS = {
+  port: { flag: 'port', env: 'PORT' },
+  host: { flag: 'host', env: 'HOST' },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL' },
+  logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY' },
+  fixtures: { flag: 'fixtures', env: 'NORTHFLANK_MOCK_FIXTURES' },
+  bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' }
+} as const satisfies Record<keyof Config, { flag: string, env: string }>
+
+export const USAGE = `Usage: northflank-mock [options]
+
+Options (each also read from the environment variable shown):
+  --port N            port to listen on; 0 picks a free one          PORT (8080)
+  --host ADDR         address to listen on                           HOST (127.0.0.1)
+  --fixtures FILE     JSON fixtures replacing the default project    NORTHFLANK_MOCK_FIXTURES
+  --log-level LEVEL   fatal|error|warn|info|debug|trace|silent       LOG_LEVEL (info)
+  --log-pretty        human-readable logs (needs pino-pretty)        LOG_PRETTY (false)
+  --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
+  --help              print this and exit`
+
+export class ConfigError extends Error {}
+
+export function parseConfig (argv: string[], env: Record<string, string | undefined>): Config | 'help' {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-pretty': { type: 'boolean' },
+        fixtures: { type: 'string' },
+        'body-limit': { type: 'string' },
+        help: { type: 'boolean' }
+      }
+    }).values
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\n\n${USAGE}`)
+  }
+  if (values.help === true) return 'help'
+
+  const raw: Record<string, unknown> = {}
+  for (const [key, { flag, env: name }] of Object.entries(SETTINGS)) {
+    const value = values[flag] ?? env[name]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  // Convert turns "8080" into 8080 and "true" into true; Default fills the rest; then check.
+  const config = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
+  const error = Value.Errors(ConfigSchema, config).First()
+  if (error !== undefined) {
+    const key = error.path.split('/')[1] as keyof Config
+    const setting = SETTINGS[key]
+    const name = setting === undefined ? error.path : `--${setting.flag} / ${setting.env}`
+    throw new ConfigError(`invalid ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
+  }
+  return config as Config
+}

@@ -1,0 +1,36 @@
+/** Who may call what (reference §1). No Fastify here: the caller passes the header and the route's needs. */
+import { Errors } from '../errors.js'
+import type { State } from './model.js'
+
+/** The permissions named in Northflank's docs, one per emulated route. */
+export const Permissions = {
+  updateDeployment: 'Project > Services > Deployment > Update Deployment',
+  viewInstances: 'Project > Services > Deployment > View Instances',
+  readService: 'Project > Services > General > Read'
+} as const
+
+// RFC 6750 §2.1: the scheme is case-insensitive; a b64token follows one space.
+const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
+
+/** The token of an `Authorization` header, or a 401. */
+export function bearerToken (header: string | undefined): string {
+  if (header === undefined || header === '') throw Errors.missingToken()
+  const match = BEARER.exec(header)
+  if (match === null) throw Errors.malformedToken()
+  return match[1] as string
+}
+
+/**
+ * Checks a token against the state's token list (and, when one is named, its permission). Without one, any well-formed token passes, as the official
+ * client never checks tokens either. Inferred: project access is checked before the permission, so a
+ * token restricted to other projects learns nothing about this one.
+ */
+export function authorize (state: State, token: string, permission: string | undefined, projectId: string | undefined): void {
+  if (state.tokens === undefined) return
+  const grant = state.tokens.get(token)
+  if (grant === undefined) throw Errors.unknownToken()
+  if (projectId !== undefined && grant.projects !== undefined && !grant.projects.has(projectId)) {
+    throw Errors.noProjectAccess(projectId)
+  }
+  if (permission !== undefined && grant.permissions !== undefined && !grant.permissions.has(permission)) throw Errors.missingPermission(permission)
+}

@@ -1,0 +1,217 @@
+/**
+ * What an accepted "Update service deployment" body does to a service, and what the read endpoints show.
+ * Rules the docs do not state outright are marked "Inferred" and listed in the README.
+ */
+import type { InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
+import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'
+import { Errors } from '../errors.js'
+import type { Build, Deployment, ImageSource, Project, Service, State } from './model.js'
+import { registryProvider } from './registry.js'
+
+const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/deployment example
+
+export function findProject (state: State, projectId: string): Project {
+  const project = state.projects.get(projectId)
+  if (project === undefined) throw Errors.projectNotFound(projectId)
+  return project
+}
+
+export function findService (state: State, projectId: string, serviceId: string): Service {
+  const service = findProject(state, projectId).services.get(serviceId)
+  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId)
+  return service
+}
+
+/**
+ * Applies an update. Either it throws an ApiError and nothing has changed, or it returns the service's new
+ * deployment, already in place: the new value is built first and assigned in one step.
+ */
+export function updateDeployment (
+  state: State, projectId: string, serviceId: string, body: UpdateDeploymentBody, now: Date
+): Deployment {
+  const project = findProject(state, projectId)
+  const service = findService(state, projectId, serviceId)
+  const current = service.deployment
+  // Inferred: a build service has nothing to deploy, whatever the variant.
+  if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId)
+  const changesSource = 'external' in body || 'internal' in body
+  // Only deployment services choose their image (reference §5: PatchServiceCombinedData has no
+  // internal/external). Inferred: 409, as the body is valid but does not fit the service.
+  if (changesSource && service.serviceType !== 'deployment') throw Errors.imageSourceFixed(serviceId, service.serviceType)
+
+  let source = current.source
+  if ('external' in body) {
+    source = { kind: 'external', imagePath: body.external.imagePath, credentials: body.external.credentials }
+  } else if ('internal' in body) {
+    source = resolveInternal(project, service, body.internal)
+  }
+  const next: Deployment = {
+    ...current,
+    source,
+    docker: body.docker ?? current.docker,
+    buildpack: ('buildpack' in body ? body.buildpack : undefined) ?? current.buildpack
+  }
+  service.deployment = next
+  const deployedSHA = next.source?.kind === 'internal' ? next.source.deployedSHA : undefined
+  // The rollout completes at once; lastTransitionTime says when.
+  service.status = {
+    deployment: { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: now.toISOString(), deployedSHA }
+  }
+  return next
+}
+
+/**
+ * Inferred, for partial `internal` bodies (every field is optional on the wire):
+ * - `id` and `branch` are kept from the current internal source when omitted (an external source has
+ *   neither, so `id` is then required);
+ * - the build is chosen by `buildId` and/or `buildSHA` when either is given; when neither is, the
+ *   current choice is kept if the build service and branch are unchanged, else the branch's latest;
+ * - a known build (or a specific SHA) must exist, with a matching branch and SHA when those are sent too.
+ */
+function resolveInternal (project: Project, service: Service, req: InternalDeployment['internal']): ImageSource {
+  const prev = service.deployment?.source?.kind === 'internal' ? service.deployment.source : undefined
+  const id = req.id ?? prev?.buildServiceId
+  if (id === undefined) throw Errors.buildServiceRequired(service.id)
+  const builder = project.services.get(id)
+  // Inferred: combined services build too, so they can be deployed from, like build services.
+  if (builder === undefined || builder.serviceType === 'deployment') throw Errors.buildServiceNotFound(project.id, id)
+  const same = prev !== undefined && prev.buildServiceId === id
+  let branch = req.branch ?? (same ? prev.branch : undefined)
+  let buildSHA = req.buildSHA
+  let requestedBuildId = req.buildId
+  if (buildSHA === undefined && requestedBuildId === undefined) {
+    if (same && branch === prev.branch) {
+      buildSHA = prev.buildSHA
+      requestedBuildId = prev.requestedBuildId
+    } else {
+      buildSHA = 'latest'
+    }
+  }
+
+  let build: Build | undefined
+  if (requestedBuildId !== undefined) {
+    build = builder.builds?.find((b) => b.id === requestedBuildId)
+    if (builder.builds !== undefined && build === undefined) throw Errors.buildNotFound(id, requestedBuildId)
+    if (build !== undefined) {
+      if (req.branch !== undefined && req.branch !== build.branch) throw Errors.buildMismatch('branch', build.id, req.branch, build.branch)
+      if (buildSHA !== undefined && buildSHA !== 'latest' && buildSHA !== build.sha) throw Errors.buildMismatch('buildSHA', build.id, buildSHA, build.sha)
+      branch = build.branch
+    }
+  } else if (buildSHA !== undefined && buildSHA !== 'latest') {
+    const sha = buildSHA
+    if (builder.builds !== undefined) {
+      // Docs: "If you supply a specific commit hash (buildSHA) but it has not been built by the build
+      // service, attempting to update the deployment with it will return an error."
+      build = builder.builds.find((b) => b.sha === sha && (branch === undefined || b.branch === branch))
+      if (build === undefined) throw Errors.commitNotBuilt(id, sha, branch)
+      branch = build.branch
+    }
+  } else {
+    branch ??= builder.branch ?? 'main'
+    // Docs: with `latest` and no build for the branch, "the deployment service will be updated but no
+    // instances will be deployed until a build is available."
+    build = latestBuild(builder, branch)
+  }
+  return {
+    kind: 'internal',
+    buildServiceId: id,
+    branch: branch ?? builder.branch ?? 'main',
+    buildSHA,
+    requestedBuildId,
+    buildId: build?.id ?? requestedBuildId,
+    deployedSHA: build?.sha ?? (buildSHA !== 'latest' ? buildSHA : undefined)
+  }
+}
+
+function latestBuild (builder: Service, branch: string): Build | undefined {
+  let latest: Build | undefined
+  for (const b of builder.builds ?? []) {
+    if (b.branch === branch && (latest === undefined || b.createdAt >= latest.createdAt)) latest = b
+  }
+  return latest
+}
+
+/** Whether instances run: an internal source with no build yet runs none. */
+function runningInstances (d: Deployment): number {
+  return d.source?.kind === 'internal' && d.source.deployedSHA === undefined ? 0 : d.instances
+}
+
+/** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (reference §5). */
+export function readDeployment (state: State, projectId: string, serviceId: string): DeploymentRead {
+  const project = findProject(state, projectId)
+  const service = findService(state, projectId, serviceId)
+  const d = service.deployment
+  if (d === undefined) throw Errors.noDeployment(serviceId)
+  const read: DeploymentRead = {
+    region: project.region,
+    instances: runningInstances(d),
+    docker: d.docker,
+    buildpack: d.buildpack,
+    storage: { ephemeralStorage: { storageSize: STORAGE_SIZE } }
+  }
+  const source = service.serviceType === 'combined' ? selfSource(service) : d.source
+  if (source?.kind === 'external') {
+    read.external = {
+      imagePath: source.imagePath,
+      registryProvider: registryProvider(source.imagePath),
+      // Inferred: an image is private when pulled with saved credentials.
+      privateImage: source.credentials !== undefined
+    }
+  } else if (source?.kind === 'internal') {
+    const builder = project.services.get(source.buildServiceId)
+    read.internal = {
+      appId: `/${project.id}/${source.buildServiceId}`,
+      nfObjectId: source.buildServiceId,
+      nfObjectType: 'service',
+      repository: builder?.repository ?? '',
+      branch: source.branch,
+      buildId: source.buildId,
+      buildSHA: source.buildSHA ?? source.deployedSHA ?? 'latest',
+      deployedSHA: source.deployedSHA
+    }
+  }
+  return read
+}
+
+/** A combined service deploys the latest build of its own branch. */
+function selfSource (service: Service): ImageSource {
+  const build = latestBuild(service, service.branch ?? 'main')
+  return {
+    kind: 'internal',
+    buildServiceId: service.id,
+    branch: service.branch ?? 'main',
+    buildSHA: 'latest',
+    buildId: build?.id,
+    deployedSHA: build?.sha
+  }
+}
+
+/** GET …/services/{serviceId} (reference §5). */
+export function readService (state: State, projectId: string, serviceId: string): ServiceRead {
+  const service = findService(state, projectId, serviceId)
+  const read: ServiceRead = {
+    id: service.id,
+    appId: `/${projectId}/${service.id}`,
+    name: service.name,
+    description: service.description,
+    tags: service.tags,
+    projectId,
+    serviceType: service.serviceType,
+    createdAt: service.createdAt,
+    disabledCI: false,
+    disabledCD: false,
+    billing: { deploymentPlan: 'nf-compute-20' },
+    status: service.status,
+    servicePaused: false,
+    ports: []
+  }
+  if (service.deployment !== undefined) {
+    const { internal, ...rest } = readDeployment(state, projectId, serviceId)
+    read.deployment = rest
+    if (internal !== undefined) {
+      const { appId: _appId, buildId: _buildId, ...fields } = internal
+      read.deployment.internal = fields
+    }
+  }
+  return read
+}

@@ -1,0 +1,165 @@
+/**
+ * Fixtures: the built-in default world, reading and checking a fixtures document, and building the
+ * emulator's state from one.
+ */
+import { readFileSync } from 'node:fs'
+import type { Ajv, ValidateFunction } from 'ajv'
+import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
+import { ApiError } from '../errors.js'
+import { problemsOf } from '../validation.js'
+import { updateDeployment } from './deployments.js'
+import type { Project, Service, State, TokenGrant } from './model.js'
+
+/** The seed's names (docs examples), so its three example requests work against a fresh emulator. */
+export const DEFAULT_PROJECT = 'default-project'
+export const DEFAULT_CREATED_AT = '2026-01-01T00:00:00.000Z'
+
+export function defaultFixtures (): Fixtures {
+  return {
+    projects: [{
+      id: DEFAULT_PROJECT,
+      name: 'Default project',
+      region: 'europe-west',
+      services: [
+        {
+          id: 'example-service',
+          name: 'Example service',
+          serviceType: 'deployment',
+          deployment: { external: { imagePath: 'nginx:latest' }, docker: { configType: 'default' }, buildpack: { configType: 'default' } }
+        },
+        {
+          id: 'example-build-service',
+          name: 'Example build service',
+          serviceType: 'build',
+          repository: 'https://github.com/northflank/example-app',
+          branch: 'master',
+          builds: [{ id: 'premium-guide-6393', branch: 'master', sha: '6f3a0e1c5b2d4f7a8e9c0b1d2e3f4a5b6c7d8e9f', createdAt: DEFAULT_CREATED_AT }]
+        },
+        {
+          id: 'example-combined-service',
+          name: 'Example combined service',
+          serviceType: 'combined',
+          repository: 'https://github.com/northflank/example-app',
+          branch: 'master',
+          builds: [{ id: 'gentle-river-1024', branch: 'master', sha: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', createdAt: DEFAULT_CREATED_AT }],
+          deployment: { docker: { configType: 'default' }, buildpack: { configType: 'default' } }
+        }
+      ]
+    }]
+  }
+}
+
+/** A fixtures document that cannot be used; the message names the source and the field. */
+export class FixturesError extends Error {
+  constructor (source: string, message: string) {
+    super(`fixtures ${source}: ${message}`)
+    this.name = 'FixturesError'
+  }
+}
+
+let validateFixtures: ValidateFunction | undefined
+
+/** Checks a parsed document: schema first, then what a schema cannot say (unique ids, references). */
+export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures {
+  validateFixtures ??= ajv.compile(FixturesSchema)
+  if (!validateFixtures(doc)) {
+    const problems = problemsOf(validateFixtures, doc, 'fixtures')
+    throw new FixturesError(source, problems.map((p) => p.message).join('; '))
+  }
+  const fixtures = doc as Fixtures
+  buildState(fixtures, source) // throws FixturesError on what only building reveals
+  return fixtures
+}
+
+export function readFixturesFile (ajv: Ajv, path: string): Fixtures {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new FixturesError(path, `cannot be read (${(err as Error).message})`)
+  }
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    throw new FixturesError(path, `is not valid JSON (${(err as Error).message})`)
+  }
+  return checkFixtures(ajv, doc, path)
+}
+
+/** A fresh state from checked fixtures: nothing in it is shared with the fixtures or another state. */
+export function buildState (fixtures: Fixtures, source = 'fixtures'): State {
+  const projects = new Map<string, Project>()
+  fixtures.projects.forEach((p, i) => {
+    const at = `fixtures.projects[${i}]`
+    if (projects.has(p.id)) throw new FixturesError(source, `${at}.id: project "${p.id}" is listed twice`)
+    const services = new Map<string, Service>()
+    p.services.forEach((s, j) => {
+      if (services.has(s.id)) throw new FixturesError(source, `${at}.services[${j}].id: service "${s.id}" is listed twice in project "${p.id}"`)
+      services.set(s.id, serviceFrom(s, `${at}.services[${j}]`, source))
+    })
+    projects.set(p.id, { id: p.id, name: p.name ?? p.id, region: p.region ?? 'europe-west', services })
+  })
+  const state: State = { projects, tokens: tokensFrom(fixtures) }
+
+  // Initial deployments go through the same rules as an update, so fixtures obey them too.
+  fixtures.projects.forEach((p, i) => p.services.forEach((s, j) => {
+    const d = s.deployment
+    if (d === undefined || s.serviceType !== 'deployment' || (d.external === undefined && d.internal === undefined)) return
+    const at = `fixtures.projects[${i}].services[${j}].deployment`
+    if (d.external !== undefined && d.internal !== undefined) throw new FixturesError(source, `${at}: has external or internal, not both`)
+    const body = d.external !== undefined ? { external: d.external } : { internal: d.internal ?? {} }
+    try {
+      updateDeployment(state, p.id, s.id, body, new Date(s.createdAt ?? DEFAULT_CREATED_AT))
+    } catch (err) {
+      if (err instanceof ApiError) throw new FixturesError(source, `${at}: ${err.message.replace(/^body\./, '')}`)
+      throw err
+    }
+  }))
+  return state
+}
+
+function serviceFrom (s: ServiceFixture, at: string, source: string): Service {
+  const isBuilder = s.serviceType !== 'deployment'
+  const runs = s.serviceType !== 'build'
+  if (!isBuilder && (s.builds !== undefined || s.repository !== undefined)) {
+    throw new FixturesError(source, `${at}: a deployment service has no repository or builds (they belong to build services)`)
+  }
+  if (!runs && s.deployment !== undefined) throw new FixturesError(source, `${at}.deployment: a build service has no deployment`)
+  if (s.serviceType === 'combined' && (s.deployment?.external !== undefined || s.deployment?.internal !== undefined)) {
+    throw new FixturesError(source, `${at}.deployment: a combined service deploys its own builds (no external or internal)`)
+  }
+  const buildIds = new Set<string>()
+  for (const [k, b] of (s.builds ?? []).entries()) {
+    if (buildIds.has(b.id)) throw new FixturesError(source, `${at}.builds[${k}].id: build "${b.id}" is listed twice`)
+    buildIds.add(b.id)
+  }
+  const createdAt = s.createdAt ?? DEFAULT_CREATED_AT
+  return {
+    id: s.id,
+    name: s.name ?? s.id,
+    description: s.description,
+    serviceType: s.serviceType,
+    tags: [...(s.tags ?? [])],
+    createdAt,
+    repository: isBuilder ? (s.repository ?? '') : undefined,
+    branch: isBuilder ? (s.branch ?? 'main') : undefined,
+    builds: s.builds?.map((b) => ({ ...b, createdAt: b.createdAt ?? createdAt })),
+    deployment: runs
+      ? {
+          docker: { ...(s.deployment?.docker ?? { configType: 'default' }) },
+          buildpack: { ...(s.deployment?.buildpack ?? { configType: 'default' }) },
+          instances: s.deployment?.instances ?? 1
+        }
+      : undefined,
+    status: {}
+  }
+}
+
+function tokensFrom (fixtures: Fixtures): Map<string, TokenGrant> | undefined {
+  if (fixtures.tokens === undefined) return undefined
+  return new Map(fixtures.tokens.map((t) => [t.token, {
+    permissions: t.permissions === undefined ? undefined : new Set(t.permissions),
+    projects: t.projects === undefined ? undefined : new Set(t.projects)
+  }]))
+}

@@ -1,0 +1,70 @@
+/** The emulator's state: plain data, no Fastify. */
+import type { BuildpackConfig, DockerConfig } from '../../schemas/deployment.js'
+import type { DeploymentStatus, ServiceType } from '../../schemas/service.js'
+
+export interface Build {
+  id: string
+  branch: string
+  sha: string
+  createdAt: string
+}
+
+/** What a deployment service runs: an image from a registry or a build of a build service. */
+export type ImageSource =
+  | { kind: 'external', imagePath: string, credentials?: string }
+  | {
+    kind: 'internal'
+    buildServiceId: string
+    branch: string
+    /** As asked: a commit SHA or 'latest'; undefined when only a buildId was given. */
+    buildSHA?: string
+    /** As asked. */
+    requestedBuildId?: string
+    /** The build resolved from what was asked; undefined when none is available yet. */
+    buildId?: string
+    /** The commit of that build. */
+    deployedSHA?: string
+  }
+
+export interface Deployment {
+  source?: ImageSource
+  docker: DockerConfig
+  buildpack: BuildpackConfig
+  /** Instances asked for; none run while an internal source has no build. */
+  instances: number
+}
+
+export interface Service {
+  id: string
+  name: string
+  description?: string
+  serviceType: ServiceType
+  tags: string[]
+  createdAt: string
+  /** Build and combined services. */
+  repository?: string
+  branch?: string
+  /** undefined: builds unknown, any commit is taken. */
+  builds?: Build[]
+  /** Deployment and combined services. */
+  deployment?: Deployment
+  status: { deployment?: DeploymentStatus }
+}
+
+export interface Project {
+  id: string
+  name: string
+  region: string
+  services: Map<string, Service>
+}
+
+export interface TokenGrant {
+  permissions?: Set<string>
+  projects?: Set<string>
+}
+
+export interface State {
+  projects: Map<string, Project>
+  /** undefined: any bearer token is accepted (as by default). */
+  tokens?: Map<string, TokenGrant>
+}

@@ -1,0 +1,100 @@
+/**
+ * Every error the emulator answers with, declared once, and the one place that shapes an error into
+ * Northflank's envelope `{"error": {status, message, id, details}}` (reference §3). Handlers and the domain
+ * throw these; src/app.ts has the only error handler. Statuses other than 400 are inferred: the endpoint
+ * page lists only 200.
+ */
+import type { ErrorEnvelope, ValidationProblem } from '../schemas/error.js'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly details: Record<string, unknown>
+  /** Extra response headers (Allow, Retry-After…). */
+  readonly headers: Record<string, string>
+
+  constructor (status: number, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.details = details
+    this.headers = headers
+  }
+}
+
+/** How many problems the 400 message spells out; `details.errors` always lists them all. */
+const MESSAGE_PROBLEMS = 5
+
+export const Errors = {
+  validation (problems: ValidationProblem[], part = 'body'): ApiError {
+    const shown = problems.slice(0, MESSAGE_PROBLEMS).map((p) => p.message)
+    const more = problems.length - shown.length
+    const message = shown.join('; ') + (more > 0 ? `; and ${more} more (see details.errors)` : '')
+    return new ApiError(400, message || `${part} is invalid`, { errors: problems })
+  },
+  missingToken: () => new ApiError(401,
+    'Unauthorized: send an API token as "Authorization: Bearer <token>"', { reason: 'missing-token' }),
+  malformedToken: () => new ApiError(401,
+    'Unauthorized: the Authorization header must be "Bearer <token>"', { reason: 'malformed-token' }),
+  unknownToken: () => new ApiError(401, 'Unauthorized: the API token is not valid', { reason: 'unknown-token' }),
+  missingPermission: (permission: string) => new ApiError(403,
+    `Forbidden: the API token lacks the permission "${permission}"`, { reason: 'missing-permission', permission }),
+  noProjectAccess: (projectId: string) => new ApiError(403,
+    `Forbidden: the API token has no access to project "${projectId}"`, { reason: 'no-project-access', projectId }),
+  projectNotFound: (projectId: string) => new ApiError(404,
+    `Project "${projectId}" not found`, { projectId }),
+  serviceNotFound: (projectId: string, serviceId: string) => new ApiError(404,
+    `Service "${serviceId}" not found in project "${projectId}"`, { projectId, serviceId }),
+  buildServiceNotFound: (projectId: string, id: string) => new ApiError(404,
+    `body.internal.id: no build service "${id}" in project "${projectId}"`, { projectId, buildServiceId: id }),
+  buildNotFound: (buildServiceId: string, buildId: string) => new ApiError(404,
+    `body.internal.buildId: build service "${buildServiceId}" has no build "${buildId}"`, { buildServiceId, buildId }),
+  commitNotBuilt: (buildServiceId: string, sha: string, branch?: string) => new ApiError(404,
+    `body.internal.buildSHA: build service "${buildServiceId}" has not built commit ${sha}` +
+      (branch === undefined ? '' : ` on branch "${branch}"`),
+    { buildServiceId, buildSHA: sha, ...(branch === undefined ? {} : { branch }) }),
+  buildMismatch: (field: 'branch' | 'buildSHA', buildId: string, sent: string, actual: string) => new ApiError(409,
+    `body.internal.${field} is "${sent}" but build "${buildId}" is of ${field === 'branch' ? 'branch' : 'commit'} "${actual}"`,
+    { field, buildId, sent, actual }),
+  buildServiceRequired: (serviceId: string) => new ApiError(400,
+    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet`,
+    { errors: [{ path: 'body.internal.id', rule: 'required', expected: 'id', message: 'body.internal.id is required' }] }),
+  imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
+    `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
+      '(external or internal)', { serviceId, serviceType }),
+  noDeployment: (serviceId: string) => new ApiError(409,
+    `Service "${serviceId}" is a build service: it has no deployment to update`, { serviceId, serviceType: 'build' }),
+  routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`, { method, url }),
+  methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
+    `Method ${method} is not allowed on ${url}; use ${allowed.join(' or ')}`, { method, allowed },
+    { allow: allowed.join(', ') }),
+  emptyBody: () => new ApiError(400,
+    'Request body is empty: send a JSON object (the smallest valid one is {})', { reason: 'empty-body' }),
+  malformedJson: (cause: string) => new ApiError(400, `Request body is not valid JSON: ${cause}`, { reason: 'malformed-json' }),
+  forbiddenKey: () => new ApiError(400,
+    'Request body has a "__proto__" or "constructor.prototype" key, which is refused', { reason: 'forbidden-key' }),
+  unsupportedMediaType: (contentType: string | undefined) => new ApiError(415,
+    `Unsupported content type ${JSON.stringify(contentType ?? '')}: send "application/json"`, { contentType: contentType ?? null }),
+  internal: () => new ApiError(500, 'Internal server error', {})
+}
+
+/** A Fastify or Node error carrying an HTTP status (bad JSON, 413, 415…), or anything else thrown. */
+interface ThrownError { statusCode?: number, code?: string, message?: string }
+
+/**
+ * Turns whatever was thrown into an ApiError. Client errors raised by Fastify itself (malformed or empty
+ * JSON, body too large, unsupported content type, `__proto__` keys) keep their status and message; anything
+ * else is a 500 whose cause is logged, never sent.
+ */
+export function toApiError (err: unknown, contentType?: string): ApiError {
+  if (err instanceof ApiError) return err
+  const e = (err ?? {}) as ThrownError
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return Errors.unsupportedMediaType(contentType)
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ApiError(e.statusCode, e.message ?? 'Bad request', e.code === undefined ? {} : { code: e.code })
+  }
+  return Errors.internal()
+}
+
+export function envelope (err: ApiError, id: string): ErrorEnvelope {
+  return { error: { status: err.status, message: err.message, id, details: err.details } }
+}

@@ -1,0 +1,106 @@
+/**
+ * The emulated Northflank API: the deployment update and the two read endpoints, each under its project
+ * path and its team alias (reference §1). Thin: auth, then a domain function, then `{"data": …}`.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
+import { ErrorEnvelopeSchema } from '../../schemas/error.js'
+import { ServiceParamsSchema } from '../../schemas/params.js'
+import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema } from '../../schemas/service.js'
+import { authorize, bearerToken, Permissions } from '../domain/auth.js'
+import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
+import type { Emulator } from '../domain/emulator.js'
+import { Errors } from '../errors.js'
+
+const PREFIXES = ['/v1/projects/:projectId/services/:serviceId', '/v1/teams/:teamId/projects/:projectId/services/:serviceId']
+
+const errorResponses = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes of the emulated API need a bearer token, and most a permission (reference §1, §5). */
+    auth?: { permission?: string }
+  }
+}
+
+export function apiRoutes (emulator: Emulator) {
+  return async function (app: FastifyInstance): Promise<void> {
+    const api = app.withTypeProvider<TypeBoxTypeProvider>()
+
+    // Auth before the body is even read: an unauthenticated client learns nothing about its body.
+    api.addHook('onRequest', async (request) => {
+      const auth = request.routeOptions.config.auth
+      if (auth === undefined) return
+      const token = bearerToken(request.headers.authorization)
+      authorize(emulator.state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+    })
+
+    const allowed = new Map<string, string[]>()
+    for (const prefix of PREFIXES) {
+      const tags = ['Services']
+      api.post(`${prefix}/deployment`, {
+        config: { auth: { permission: Permissions.updateDeployment } },
+        schema: {
+          operationId: 'UpdateServiceDeployment',
+          summary: 'Update service deployment',
+          tags,
+          params: ServiceParamsSchema,
+          body: UpdateDeploymentBodySchema,
+          response: { 200: EmptyDataSchema, ...errorResponses }
+        }
+      }, async (request) => {
+        const { projectId, serviceId } = request.params
+        updateDeployment(emulator.state, projectId, serviceId, request.body, emulator.clock.now())
+        return { data: {} }
+      })
+
+      api.get(`${prefix}/deployment`, {
+        config: { auth: { permission: Permissions.viewInstances } },
+        schema: {
+          operationId: 'GetServiceDeployment',
+          summary: 'Get service deployment details',
+          tags,
+          params: ServiceParamsSchema,
+          response: { 200: DataEnvelope(DeploymentReadSchema), ...errorResponses }
+        }
+      }, async (request) => {
+        const { projectId, serviceId } = request.params
+        return { data: readDeployment(emulator.state, projectId, serviceId) }
+      })
+
+      api.get(prefix, {
+        config: { auth: { permission: Permissions.readService } },
+        schema: {
+          operationId: 'GetService',
+          summary: 'Get service',
+          tags,
+          params: ServiceParamsSchema,
+          response: { 200: DataEnvelope(ServiceReadSchema), ...errorResponses }
+        }
+      }, async (request) => {
+        const { projectId, serviceId } = request.params
+        return { data: readService(emulator.state, projectId, serviceId) }
+      })
+
+      allowed.set(`${prefix}/deployment`, ['GET', 'HEAD', 'POST'])
+      allowed.set(prefix, ['GET', 'HEAD'])
+    }
+
+    // The CLI's `login` checks a token with GET /v1/login and reads only the status (any 2xx).
+    api.get('/v1/login', {
+      config: { auth: {} },
+      schema: { response: { 200: EmptyDataSchema, ...errorResponses } }
+    }, async () => ({ data: {} }))
+
+    // Inferred: a known path with another method answers 405 with Allow, rather than a bare 404.
+    for (const [url, methods] of allowed) {
+      const others = ['DELETE', 'OPTIONS', 'PATCH', 'PUT', 'POST'].filter((m) => !methods.includes(m))
+      app.route({
+        method: others,
+        url,
+        handler: async (request) => { throw Errors.methodNotAllowed(request.method, request.url, methods) }
+      })
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Request validation exactly as sent: Fastify's default Ajv coerces types, removes unknown keys and fills
+ * defaults, and would accept `{"docker":{"configType":"default"},"bogus":1}` (reference §2, "Traps"). This
+ * Ajv does none of that, runs every pattern through its linear-time rewrite, and turns Ajv's errors into
+ * problems a person can act on.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { FastifySchemaCompiler } from 'fastify'
+import { UpdateDeploymentBodySchema, variantOf } from '../schemas/deployment.js'
+import type { ValidationProblem } from '../schemas/error.js'
+import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
+import { Errors } from './errors.js'
+
+/** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
+function linearRegExp (pattern: string, flags: string): RegExp {
+  return new RegExp(LINEAR_REWRITES.get(pattern) ?? pattern, flags)
+}
+linearRegExp.code = 'linearRegExp'
+
+export function createAjv (): Ajv {
+  return new Ajv({
+    allErrors: true, // report every problem at once, not the first
+    verbose: true, // errors carry the data and schema they concern, for the messages below
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    strict: true,
+    strictRequired: false, // the if/then blocks require fields the object declares, not the then-branch itself
+    code: { regExp: linearRegExp }
+  })
+}
+
+/**
+ * Root schemas that are a oneOf of variants, with the function that tells which variant a value means.
+ * For those, a failure reports that variant's problems only, not the noise of every branch.
+ */
+const variantChoosers = new WeakMap<object, (data: unknown) => number>([[UpdateDeploymentBodySchema, variantOf]])
+
+export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
+  return ({ schema, httpPart }) => {
+    const validate = ajv.compile(schema)
+    const choose = variantChoosers.get(schema)
+    const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body')
+    return (data: unknown) => {
+      if (validate(data)) return { value: data }
+      return { error: Errors.validation(problemsOf(validate, data, part, choose), part) }
+    }
+  }
+}
+
+/** Problems for a failed validation, in the order Ajv found them, one per path and rule. */
+export function problemsOf (
+  validate: ValidateFunction, data: unknown, part: string, choose?: (data: unknown) => number
+): ValidationProblem[] {
+  let errors = validate.errors ?? []
+  if (choose !== undefined) {
+    const prefix = `#/oneOf/${choose(data)}/`
+    errors = errors.filter((e) => e.schemaPath.startsWith(prefix))
+  }
+  // A nested oneOf (buildSHA) is reported once, as itself, rather than as each branch's complaint.
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
+  errors = errors.filter((e) => e.keyword !== 'if' && !oneOfs.some((p) => e.schemaPath.startsWith(p)))
+
+  const seen = new Set<string>()
+  const problems: ValidationProblem[] = []
+  for (const e of errors) {
+    const problem = describe(e, part)
+    const key = `${problem.path}\0${problem.rule}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    problems.push(problem)
+  }
+  return problems
+}
+
+function describe (e: ErrorObject, part: string): ValidationProblem {
+  const at = pathOf(part, e.instancePath)
+  const params = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'required': {
+      const field = String(params.missingProperty)
+      const path = child(at, field)
+      // An if/then of schemas/deployment.ts: name the configType that makes the field required.
+      const configType = e.schemaPath.includes('/then/') ? (e.data as { configType?: unknown }).configType : undefined
+      const when = typeof configType === 'string' ? ` when configType is ${configType}` : ''
+      return { path, rule: 'required', expected: field, message: `${path} is required${when}` }
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty)
+      const path = child(at, key)
+      const allowed = Object.keys((e.parentSchema as { properties?: object }).properties ?? {})
+      const both = e.instancePath === '' && (key === 'external' || key === 'internal')
+        ? ' (a body has external or internal, not both)'
+        : ''
+      return {
+        path,
+        rule: 'additionalProperties',
+        expected: allowed,
+        message: `${path} is not allowed${both}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`
+      }
+    }
+    case 'type':
+      return { path: at, rule: 'type', expected: params.type, message: `${at} must be ${article(String(params.type))}` }
+    case 'pattern': {
+      const pattern = String(params.pattern)
+      const hint = PATTERN_HINTS.get(pattern)
+      return {
+        path: at,
+        rule: 'pattern',
+        expected: pattern,
+        message: `${at} must match pattern ${pattern}${hint === undefined ? '' : ` (${hint})`}`
+      }
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(params.limit)
+      const bound = e.keyword === 'minLength' ? 'at least' : 'at most'
+      return { path: at, rule: e.keyword, expected: limit, message: `${at} must be ${bound} ${limit} characters long` }
+    }
+    case 'enum': {
+      const values = params.allowedValues as unknown[]
+      return { path: at, rule: 'enum', expected: values, message: `${at} must be one of: ${values.map(String).join(', ')}` }
+    }
+    case 'oneOf': {
+      const branches = (e.schema as object[]).map(summary)
+      return { path: at, rule: 'oneOf', expected: branches, message: `${at} must be ${branches.join(' or ')}` }
+    }
+    default:
+      return { path: at, rule: e.keyword, expected: params, message: `${at} ${e.message ?? 'is invalid'}` }
+  }
+}
+
+/** A schema in a few words, for oneOf messages: `a string of exactly 40 characters`, `"latest"`. */
+function summary (schema: object): string {
+  const s = schema as { type?: string, enum?: unknown[], minLength?: number, maxLength?: number }
+  if (s.enum !== undefined) return s.enum.map((v) => JSON.stringify(v)).join(' or ')
+  if (s.type === 'string' && s.minLength !== undefined && s.minLength === s.maxLength) {
+    return `a string of exactly ${s.minLength} characters`
+  }
+  return article(s.type ?? 'value')
+}
+
+function article (type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+
+function child (path: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`
+}
+
+/** `/external/imagePath` → `body.external.imagePath` (JSON pointer unescaped). */
+function pathOf (part: string, pointer: string): string {
+  if (pointer === '') return part
+  return pointer.slice(1).split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce(child, part)
+}
