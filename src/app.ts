@@ -11,7 +11,9 @@ import { defaultFixtures } from './domain/fixtures.js'
 import { envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { apiRoutes } from './routes/api.js'
-import { healthRoutes } from './routes/health.js'
+import { readStateFile, writeStateFile } from './domain/persistence.js'
+import { adminRoutes } from './routes/admin.js'
+import { journalCapture, journalStart } from './routes/capture.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -23,6 +25,17 @@ export interface AppOptions {
   /** Largest request body in bytes. */
   bodyLimit?: number
   clock?: Clock
+  /** When set, /_mock/* (except health) needs it in the x-mock-admin-token header. */
+  adminToken?: string
+  /** Requests each journal keeps (default 1000); 0 turns the journal off. */
+  journalSize?: number
+  /** One namespace (state and journal) per API token, for tests running in parallel. */
+  isolation?: boolean
+  /**
+   * State loaded at build (when the file exists; it wins over `fixtures`) and saved atomically when the
+   * app closes.
+   */
+  stateFile?: string
 }
 
 declare module 'fastify' {
@@ -64,16 +77,36 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     connectionTimeout: 60_000
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const emulator = new Emulator(options.fixtures ?? defaultFixtures(), options.clock)
+  const ajv = createAjv()
+  const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
+  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), {
+    clock: options.clock,
+    isolation: options.isolation,
+    journalSize: options.journalSize
+  })
+  if (saved !== undefined) emulator.state = saved.state
+  const stateFile = options.stateFile
+  if (stateFile !== undefined) app.addHook('onClose', async () => writeStateFile(stateFile, emulator))
   app.decorate('emulator', emulator)
-  app.setValidatorCompiler(validatorCompiler(createAjv()))
+  // Set by the API's auth hook and the body parser; declared here so every request has the same shape.
+  app.decorateRequest('mockNamespace', null)
+  app.decorateRequest('mockRawBody', null)
+  app.decorateRequest('mockStart', 0)
+  app.setValidatorCompiler(validatorCompiler(ajv))
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson)
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.mockRawBody = body as string
+    parseJson(request, body, done)
+  })
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-northflank-mock', VERSION)
   })
+  if (emulator.journalSize > 0) {
+    app.addHook('onRequest', journalStart)
+    app.addHook('onSend', journalCapture(emulator))
+  }
 
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
@@ -86,7 +119,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     return reply.code(404).send(envelope(error, request.id))
   })
 
-  await app.register(healthRoutes)
+  await app.register(adminRoutes(emulator, { adminToken: options.adminToken }))
   await app.register(apiRoutes(emulator))
   return app
 }

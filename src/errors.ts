@@ -74,7 +74,22 @@ export const Errors = {
     'Request body has a "__proto__" or "constructor.prototype" key, which is refused', { reason: 'forbidden-key' }),
   unsupportedMediaType: (contentType: string | undefined) => new ApiError(415,
     `Unsupported content type ${JSON.stringify(contentType ?? '')}: send "application/json"`, { contentType: contentType ?? null }),
-  internal: () => new ApiError(500, 'Internal server error', {})
+  internal: () => new ApiError(500, 'Internal server error', {}),
+
+  // The admin API under /_mock/ (the emulator's own; not Northflank's).
+  adminUnauthorized: (sent: boolean) => new ApiError(401,
+    sent
+      ? 'Unauthorized: the admin token in "x-mock-admin-token" is not valid'
+      : 'Unauthorized: this emulator has an admin token; send it as "x-mock-admin-token: <token>"',
+    { reason: sent ? 'bad-admin-token' : 'missing-admin-token' }),
+  isolationOff: () => new ApiError(400,
+    'query.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
+    { reason: 'isolation-off' }),
+  tooManyNamespaces: (max: number) => new ApiError(503,
+    `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
+    { reason: 'too-many-namespaces', max }),
+  invalidFixtures: (message: string) => new ApiError(400, message, { reason: 'invalid-fixtures' }),
+  invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' })
 }
 
 /** A Fastify or Node error carrying an HTTP status (bad JSON, 413, 415…), or anything else thrown. */

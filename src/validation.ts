@@ -17,6 +17,12 @@ function linearRegExp (pattern: string, flags: string): RegExp {
 }
 linearRegExp.code = 'linearRegExp'
 
+/** RFC 3339 date-time (what `format: 'date-time'` means in the schemas), and a real date. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
+function isDateTime (value: string): boolean {
+  return DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
+}
+
 export function createAjv (): Ajv {
   return new Ajv({
     allErrors: true, // report every problem at once, not the first
@@ -26,7 +32,9 @@ export function createAjv (): Ajv {
     useDefaults: false,
     strict: true,
     strictRequired: false, // the if/then blocks require fields the object declares, not the then-branch itself
-    code: { regExp: linearRegExp }
+    code: { regExp: linearRegExp },
+    // Ajv knows no formats of its own; strict mode refuses a schema naming an unknown one.
+    formats: { 'date-time': isDateTime }
   })
 }
 
@@ -155,5 +163,6 @@ function pathOf (part: string, pointer: string): string {
   if (pointer === '') return part
   return pointer.slice(1).split('/')
     .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce(child, part)
+    // Digits are array indices (fixtures documents have arrays): projects[0], not projects["0"].
+    .reduce((path, t) => /^\d+$/.test(t) ? `${path}[${t}]` : child(path, t), part)
 }

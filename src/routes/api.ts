@@ -2,7 +2,7 @@
  * The emulated Northflank API: the deployment update and the two read endpoints, each under its project
  * path and its team alias (reference §1). Thin: auth, then a domain function, then `{"data": …}`.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
 import { ErrorEnvelopeSchema } from '../../schemas/error.js'
@@ -10,7 +10,8 @@ import { ServiceParamsSchema } from '../../schemas/params.js'
 import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema } from '../../schemas/service.js'
 import { authorize, bearerToken, Permissions } from '../domain/auth.js'
 import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
-import type { Emulator } from '../domain/emulator.js'
+import type { Emulator, Namespace } from '../domain/emulator.js'
+import type { State } from '../domain/model.js'
 import { Errors } from '../errors.js'
 
 const PREFIXES = ['/v1/projects/:projectId/services/:serviceId', '/v1/teams/:teamId/projects/:projectId/services/:serviceId']
@@ -24,6 +25,11 @@ declare module 'fastify' {
   }
 }
 
+/** The state of the request's namespace: every route below has `auth`, whose hook has set it. */
+function stateOf (request: FastifyRequest): State {
+  return (request.mockNamespace as Namespace).state
+}
+
 export function apiRoutes (emulator: Emulator) {
   return async function (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -33,7 +39,10 @@ export function apiRoutes (emulator: Emulator) {
       const auth = request.routeOptions.config.auth
       if (auth === undefined) return
       const token = bearerToken(request.headers.authorization)
-      authorize(emulator.state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+      // Isolation: a token's namespace is made only once the token is accepted, so made-up tokens cost nothing.
+      const existing = emulator.existingNamespace(token)
+      authorize((existing ?? emulator.base).state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+      request.mockNamespace = existing ?? emulator.namespaceFor(token)
     })
 
     const allowed = new Map<string, string[]>()
@@ -51,7 +60,7 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        updateDeployment(emulator.state, projectId, serviceId, request.body, emulator.clock.now())
+        updateDeployment(stateOf(request), projectId, serviceId, request.body, emulator.clock.now())
         return { data: {} }
       })
 
@@ -66,7 +75,7 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readDeployment(emulator.state, projectId, serviceId) }
+        return { data: readDeployment(stateOf(request), projectId, serviceId) }
       })
 
       api.get(prefix, {
@@ -80,7 +89,7 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readService(emulator.state, projectId, serviceId) }
+        return { data: readService(stateOf(request), projectId, serviceId) }
       })
 
       allowed.set(`${prefix}/deployment`, ['GET', 'HEAD', 'POST'])

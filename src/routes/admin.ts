@@ -1,0 +1,174 @@
+/**
+ * The admin API under /_mock/: health, reset, state, fixtures and the request journal. Not Northflank's:
+ * the emulator's own control plane, in the spirit of WireMock's /__admin and LocalStack's /_localstack.
+ * Errors use the same envelope as the emulated API.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, HealthSchema, JournalQuerySchema, JournalSchema, ResetQuerySchema,
+  ResetResultSchema, ScopeQuerySchema, StateDumpSchema, type CountQuery
+} from '../../schemas/admin.js'
+import { ErrorEnvelopeSchema } from '../../schemas/error.js'
+import { FixturesSchema } from '../../schemas/fixtures.js'
+import { StateError, type Emulator, type JournalFilter } from '../domain/emulator.js'
+import { FixturesError } from '../domain/fixtures.js'
+import { view } from '../domain/journal.js'
+import { Errors } from '../errors.js'
+import { VERSION } from '../version.js'
+
+export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token'
+
+export interface AdminOptions {
+  /** When set, every admin route but health answers 401 without it. */
+  adminToken?: string
+}
+
+const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
+const tags = [ADMIN_TAG]
+
+function digest (value: string): Buffer {
+  return createHash('sha256').update(value).digest()
+}
+
+function filterOf (q: CountQuery): JournalFilter {
+  return {
+    method: q.method,
+    project: q.project,
+    service: q.service,
+    status: q.status === undefined ? undefined : Number(q.status)
+  }
+}
+
+export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
+  return async function (app: FastifyInstance): Promise<void> {
+    const startedAt = Date.now()
+
+    // Open even with an admin token: Docker healthchecks and harnesses poll it before anything else.
+    app.withTypeProvider<TypeBoxTypeProvider>().get('/_mock/health', {
+      schema: { tags, summary: 'Liveness and readiness; no admin token needed', response: { 200: HealthSchema } }
+    }, async () => ({
+      status: 'ok' as const,
+      // Fixtures (or the state file) are loaded before the app is built, so answering means ready.
+      ready: true,
+      name: 'northflank-mock' as const,
+      version: VERSION,
+      uptime: (Date.now() - startedAt) / 1000,
+      isolation: emulator.isolation,
+      journalCapacity: emulator.journalSize
+    }))
+
+    await app.register(async function guarded (scope) {
+      const admin = scope.withTypeProvider<TypeBoxTypeProvider>()
+      if (options.adminToken !== undefined) {
+        const expected = digest(options.adminToken)
+        admin.addHook('onRequest', async (request) => {
+          const sent = request.headers[ADMIN_TOKEN_HEADER]
+          if (typeof sent !== 'string' || sent === '') throw Errors.adminUnauthorized(false)
+          // Compared as digests: same length, constant time.
+          if (!timingSafeEqual(digest(sent), expected)) throw Errors.adminUnauthorized(true)
+        })
+      }
+
+      admin.post('/_mock/reset', {
+        schema: {
+          tags,
+          summary: 'Back to the fixtures: state, journal and fault rules; or one namespace, or one project',
+          querystring: ResetQuerySchema,
+          response: { 200: ResetResultSchema, ...errors }
+        }
+      }, async (request) => {
+        const { token, project } = request.query
+        emulator.reset({ token, projectId: project })
+        return { reset: { token: token ?? null, project: project ?? null } }
+      })
+
+      admin.get('/_mock/state', {
+        schema: {
+          tags,
+          summary: 'Everything the emulated API reads and changes, as JSON',
+          querystring: ScopeQuerySchema,
+          response: { 200: StateDumpSchema, ...errors }
+        }
+      }, async (request) => emulator.dump(request.query.token))
+
+      admin.put('/_mock/state', {
+        schema: {
+          tags,
+          summary: 'Replace the state with a dump (as GET /_mock/state gives); the fixtures a reset returns to stay',
+          querystring: ScopeQuerySchema,
+          body: StateDumpSchema,
+          response: { 200: StateDumpSchema, ...errors }
+        }
+      }, async (request) => {
+        try {
+          emulator.restore(request.body, request.query.token, 'body')
+        } catch (err) {
+          if (err instanceof StateError) throw Errors.invalidState(err.message)
+          throw err
+        }
+        return emulator.dump(request.query.token)
+      })
+
+      admin.get('/_mock/fixtures', {
+        schema: {
+          tags,
+          summary: 'The fixtures a reset returns to',
+          querystring: ScopeQuerySchema,
+          response: { 200: FixturesSchema, ...errors }
+        }
+      }, async (request) => emulator.fixturesOf(request.query.token))
+
+      admin.post('/_mock/fixtures', {
+        schema: {
+          tags,
+          summary: 'Load fixtures: they replace the state and become what a reset returns to; the journal is kept',
+          querystring: ScopeQuerySchema,
+          body: FixturesSchema,
+          response: { 200: StateDumpSchema, ...errors }
+        }
+      }, async (request) => {
+        try {
+          emulator.load(request.body, request.query.token)
+        } catch (err) {
+          if (err instanceof FixturesError) throw Errors.invalidFixtures(err.problem.replace(/^fixtures\b/, 'body'))
+          throw err
+        }
+        return emulator.dump(request.query.token)
+      })
+
+      admin.get('/_mock/journal', {
+        schema: {
+          tags,
+          summary: 'The last requests to the emulated API, oldest first, filtered',
+          querystring: JournalQuerySchema,
+          response: { 200: JournalSchema, ...errors }
+        }
+      }, async (request) => {
+        const q = request.query
+        let found = emulator.journal(q.token, filterOf(q))
+        if (q.limit !== undefined) found = found.slice(Math.max(0, found.length - Number(q.limit)))
+        return { capacity: emulator.journalSize, total: emulator.journalSizeOf(q.token), entries: found.map(view) }
+      })
+
+      admin.get('/_mock/journal/count', {
+        schema: {
+          tags,
+          summary: 'How many journal entries match, e.g. ?method=POST&service=api&status=200',
+          querystring: CountQuerySchema,
+          response: { 200: CountSchema, ...errors }
+        }
+      }, async (request) => ({ count: emulator.journal(request.query.token, filterOf(request.query)).length }))
+
+      admin.delete('/_mock/journal', {
+        schema: {
+          tags,
+          summary: 'Clear the journal (of one namespace, with a token)',
+          querystring: ScopeQuerySchema,
+          response: { 200: ClearedSchema, ...errors }
+        }
+      }, async (request) => ({ cleared: emulator.clearJournal(request.query.token) }))
+    })
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Journal capture: one onSend hook that records each request to the emulated API (never /_mock/) in the
+ * journal of its namespace. Kept cheap, as it runs on every request: it stores references (headers, the
+ * body text, the serialized response) and leaves redaction and parsing to whoever reads the journal.
+ */
+import { performance } from 'node:perf_hooks'
+import type { FastifyReply, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify'
+import { bearerToken } from '../domain/auth.js'
+import type { Emulator, Namespace } from '../domain/emulator.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The namespace whose state this request uses, set by the API's auth hook before any handler runs
+     * (null until then, and for requests that never reach it: unknown routes, missing tokens).
+     */
+    mockNamespace: Namespace | null
+    /** The JSON body as sent, kept by the body parser for the journal. */
+    mockRawBody: string | null
+    /** performance.now() when the request arrived, for the journal's duration. */
+    mockStart: number
+  }
+}
+
+const ADMIN_PATH = /^\/+_mock(?:[/?]|$)/
+
+/** Where a request that skipped the auth hook is journaled: its token's namespace if it has one. */
+function fallbackNamespace (emulator: Emulator, request: FastifyRequest): Namespace {
+  if (!emulator.isolation) return emulator.base
+  let token: string | undefined
+  try {
+    token = bearerToken(request.headers.authorization)
+  } catch {}
+  return emulator.existingNamespace(token) ?? emulator.base
+}
+
+/** Notes the arrival time (Fastify's reply.elapsedTime is only kept when a logger is on). */
+export const journalStart: onRequestHookHandler = function (request, _reply, done) {
+  request.mockStart = performance.now()
+  done()
+}
+
+export function journalCapture (emulator: Emulator): onSendHookHandler {
+  return function capture (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) {
+    if (!ADMIN_PATH.test(request.url)) {
+      const ns = request.mockNamespace ?? fallbackNamespace(emulator, request)
+      const duration = performance.now() - request.mockStart
+      ns.journal.append({
+        seq: emulator.nextSeq(),
+        at: Date.now() - duration,
+        method: request.method,
+        url: request.url,
+        params: request.params as Record<string, string | undefined>,
+        headers: request.headers,
+        body: request.mockRawBody ?? undefined,
+        status: reply.statusCode,
+        response: typeof payload === 'string' ? payload : undefined,
+        duration
+      })
+    }
+    done(null, payload)
+  }
+}
