@@ -3,6 +3,7 @@
 import { buildApp } from './app.js'
 import { ConfigError, parseConfig, USAGE } from './config.js'
 import { FixturesError, readFixturesFile } from './domain/fixtures.js'
+import { StateFileError } from './domain/persistence.js'
 import { createAjv } from './validation.js'
 
 async function main (): Promise<void> {
@@ -15,6 +16,10 @@ async function main (): Promise<void> {
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,
+    adminToken: config.adminToken,
+    journalSize: config.journalSize,
+    isolation: config.isolation,
+    stateFile: config.stateFile,
     logger: {
       level: config.logLevel,
       ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {})
@@ -37,11 +42,17 @@ async function main (): Promise<void> {
   }
 
   const url = await app.listen({ port: config.port, host: config.host })
-  app.log.info({ url, fixtures: config.fixtures ?? 'built-in default project' }, `northflank-mock listening on ${url}`)
+  app.log.info({
+    url,
+    fixtures: config.fixtures ?? 'built-in default project',
+    stateFile: config.stateFile,
+    isolation: config.isolation,
+    adminToken: config.adminToken !== undefined
+  }, `northflank-mock listening on ${url}`)
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof FixturesError) {
+  if (err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError) {
     console.error(`northflank-mock: ${err.message}`)
   } else {
     console.error(err)
