@@ -31,6 +31,8 @@ export interface AppOptions {
   journalSize?: number
   /** One namespace (state and journal) per API token, for tests running in parallel. */
   isolation?: boolean
+  /** Isolation: most namespaces kept at once (default 10000); past it, a new token gets a 503. */
+  maxNamespaces?: number
   /**
    * State loaded at build (when the file exists; it wins over `fixtures`) and saved atomically when the
    * app closes.
@@ -82,7 +84,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), {
     clock: options.clock,
     isolation: options.isolation,
-    journalSize: options.journalSize
+    journalSize: options.journalSize,
+    maxNamespaces: options.maxNamespaces
   })
   if (saved !== undefined) emulator.state = saved.state
   const stateFile = options.stateFile

@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   isolation?: boolean
   /** Requests each journal keeps; 0 turns the journal off. */
   journalSize?: number
+  /** Most namespaces isolation keeps (default MAX_NAMESPACES). */
+  maxNamespaces?: number
 }
 
 export interface Namespace {
@@ -59,6 +61,7 @@ export class Emulator {
   readonly clock: Clock
   readonly isolation: boolean
   readonly journalSize: number
+  readonly maxNamespaces: number
   /** The namespace of requests without a token, and of every request when isolation is off. */
   readonly base: Namespace
   private readonly namespaces = new Map<string, Namespace>()
@@ -70,6 +73,7 @@ export class Emulator {
     this.clock = options.clock ?? systemClock
     this.isolation = options.isolation ?? false
     this.journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE
+    this.maxNamespaces = options.maxNamespaces ?? MAX_NAMESPACES
     this.base = { token: undefined, fixtures: undefined, state: buildState(fixtures), journal: new Journal(this.journalSize) }
   }
 
@@ -87,7 +91,7 @@ export class Emulator {
     if (!this.isolation || token === undefined) return this.base
     let ns = this.namespaces.get(token)
     if (ns === undefined) {
-      if (this.namespaces.size >= MAX_NAMESPACES) throw Errors.tooManyNamespaces(MAX_NAMESPACES)
+      if (this.namespaces.size >= this.maxNamespaces) throw Errors.tooManyNamespaces(this.maxNamespaces)
       ns = { token, fixtures: undefined, state: buildState(this.fixtures), journal: new Journal(this.journalSize) }
       this.namespaces.set(token, ns)
     }

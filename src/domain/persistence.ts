@@ -13,7 +13,7 @@ import type { Ajv, ValidateFunction } from 'ajv'
 import { StateFileSchema, type StateFile } from '../../schemas/admin.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { problemsOf } from '../validation.js'
-import { dumpState, restoreState, StateError, type Emulator } from './emulator.js'
+import { dumpState, restoreState, type Emulator } from './emulator.js'
 import { checkFixtures, FixturesError } from './fixtures.js'
 import type { State } from './model.js'
 
@@ -54,9 +54,8 @@ export function readStateFile (ajv: Ajv, path: string): Saved | undefined {
   try {
     return { fixtures: checkFixtures(ajv, file.fixtures, `${path} (its "fixtures")`), state: restoreState(file.state, 'file.state') }
   } catch (err) {
-    if (err instanceof FixturesError) throw new StateFileError(path, err.problem.replace(/^fixtures\b/, 'file.fixtures'))
-    if (err instanceof StateError) throw new StateFileError(path, err.message)
-    throw err
+    // A FixturesError or a StateError, each naming the field.
+    throw new StateFileError(path, err instanceof FixturesError ? err.problem.replace(/^fixtures\b/, 'file.fixtures') : (err as Error).message)
   }
 }
 
