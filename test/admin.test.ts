@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
+import type { Fixtures } from '../schemas/fixtures.js'
 import { VERSION } from '../src/version.js'
 import { AUTH, build, DEPLOYMENT_URL, get, post, PROJECT, readBack, SERVICE } from './helper.js'
 
@@ -8,7 +9,7 @@ const admin = (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE', 
 
 const nginx = (tag: string) => ({ external: { imagePath: `nginx:${tag}` } })
 
-const SMALL = {
+const SMALL: Fixtures = {
   projects: [{
     id: 'shop',
     services: [
