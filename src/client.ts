@@ -77,7 +77,7 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
 
   async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
     const search = new URLSearchParams()
-    for (const [k, v] of Object.entries({ token: options.token, ...query })) if (v !== undefined) search.set(k, String(v))
+    for (const [k, v] of Object.entries({ ...query, token: query.token ?? options.token })) if (v !== undefined) search.set(k, String(v))
     const qs = search.toString()
     const target = `${path}${qs === '' ? '' : `?${qs}`}`
     const res = await fetch(`${url}${target}`, {
