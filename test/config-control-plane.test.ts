@@ -22,8 +22,16 @@ t.test('each is read from its flag, or else its environment variable', async (t)
 })
 
 t.test('a bad journal size is refused, naming the flag and the variable', async (t) => {
-  t.throws(() => parseConfig(['--journal-size', '-1'], {}), { message: /--journal-size \/ NORTHFLANK_MOCK_JOURNAL_SIZE/ })
-  t.throws(() => parseConfig([], { NORTHFLANK_MOCK_JOURNAL_SIZE: 'lots' }), ConfigError)
+  t.throws(() => parseConfig(['--journal-size=-1'], {}), { message: /^invalid --journal-size \/ NORTHFLANK_MOCK_JOURNAL_SIZE .*greater or equal to 0/ })
+  t.throws(() => parseConfig(['--journal-size', '2000000'], {}), { message: /^invalid --journal-size/ })
+  let error: unknown
+  try {
+    parseConfig([], { NORTHFLANK_MOCK_JOURNAL_SIZE: 'lots' })
+  } catch (err) {
+    error = err
+  }
+  t.ok(error instanceof ConfigError)
+  t.match(error, { message: /NORTHFLANK_MOCK_JOURNAL_SIZE \("lots"\)/ })
 })
 
 t.test('--help lists them', async (t) => {
