@@ -1,6 +1,8 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Fixtures } from '../schemas/fixtures.js'
+import { ApiError } from '../src/errors.js'
+import { asBadRequest } from '../src/routes/admin.js'
 import { VERSION } from '../src/version.js'
 import { AUTH, build, DEPLOYMENT_URL, get, post, PROJECT, readBack, SERVICE } from './helper.js'
 
@@ -172,6 +174,17 @@ t.test('PUT /_mock/state', async (t) => {
     t.equal(res.statusCode, 200)
     t.same(res.json(), dump)
     t.same(await readBack(app), read)
+  })
+
+  t.test('restores the token list too, with and without permissions and projects', async (t) => {
+    const app = await build(t)
+    const dump = (await admin(app, 'GET', '/_mock/state')).json()
+    const tokens = [{ token: 'test-token', permissions: ['Project > Services > General > Read'], projects: [PROJECT] }, { token: 'all' }]
+    t.equal((await admin(app, 'PUT', '/_mock/state', { ...dump, tokens })).statusCode, 200)
+    t.same((await admin(app, 'GET', '/_mock/state')).json().tokens, tokens)
+    t.equal((await get(app, DEPLOYMENT_URL)).statusCode, 403, 'test-token now lacks View Instances')
+    t.equal((await get(app, DEPLOYMENT_URL, { authorization: 'Bearer all' })).statusCode, 200)
+    t.equal((await get(app, DEPLOYMENT_URL, { authorization: 'Bearer other' })).statusCode, 401)
   })
 
   t.test('refuses a dump whose key and id differ, naming the field, and keeps the state', async (t) => {
@@ -368,4 +381,16 @@ t.test('the journal', async (t) => {
     const last = entries.filter((e: { method: string }) => e.method === 'POST').at(-1)
     t.equal((await readBack(app)).external.imagePath, last.body.external.imagePath, 'the state holds the last POST journaled')
   })
+})
+
+t.test('asBadRequest turns document errors into 400s and lets anything else through unchanged', async (t) => {
+  t.equal(asBadRequest(() => 42), 42)
+  const bug = new TypeError('a bug')
+  t.throws(() => asBadRequest(() => { throw bug }), bug)
+  try {
+    asBadRequest(() => { throw bug })
+  } catch (err) {
+    t.equal(err, bug, 'the very same error, not wrapped')
+    t.notOk(err instanceof ApiError)
+  }
 })

@@ -37,3 +37,7 @@ t.test('a bad journal size is refused, naming the flag and the variable', async 
 t.test('--help lists them', async (t) => {
   for (const flag of ['--admin-token', '--journal-size', '--isolation', '--state-file']) t.match(USAGE, flag)
 })
+
+t.test('an unknown flag is refused with the usage', async (t) => {
+  t.throws(() => parseConfig(['--journal'], {}), { message: /Unknown option '--journal'[\s\S]*Usage: northflank-mock/ })
+})

@@ -41,6 +41,8 @@ t.test('state, journal and count are scoped with ?token=', async (t) => {
   t.equal((await adminGet(app, '/_mock/journal/count?token=alice')).count, 1)
   t.equal((await adminGet(app, '/_mock/journal/count?token=bob')).count, 2)
   t.equal((await adminGet(app, '/_mock/journal/count?token=nobody')).count, 0)
+  t.same(await adminGet(app, '/_mock/journal?token=nobody'), { capacity: 1000, total: 0, entries: [] }, 'a token never seen has an empty journal')
+  t.equal((await adminGet(app, '/_mock/journal?token=bob')).total, 2)
   const all = await adminGet(app, '/_mock/journal')
   t.equal(all.total, 3)
   t.same(all.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:a', 'nginx:b', 'nginx:b2'],

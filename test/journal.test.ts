@@ -1,5 +1,8 @@
 import t from 'tap'
+import { Emulator } from '../src/domain/emulator.js'
+import { defaultFixtures } from '../src/domain/fixtures.js'
 import { Journal, matches, view, type Recorded } from '../src/domain/journal.js'
+import { journalCapture } from '../src/routes/capture.js'
 
 function rec (seq: number, extra: Partial<Recorded> = {}): Recorded {
   return {
@@ -90,4 +93,17 @@ t.test('matches checks every given filter field and ignores absent ones', async 
   t.notOk(matches(r, { status: 400 }))
   t.notOk(matches(r, { project: 'q' }))
   t.notOk(matches(r, { service: 'q' }))
+})
+
+t.test('the capture hook records no response body when the payload is not text (a stream or buffer)', async (t) => {
+  const emulator = new Emulator(defaultFixtures())
+  const capture = journalCapture(emulator) as unknown as (req: unknown, reply: unknown, payload: unknown, done: (err: Error | null, p?: unknown) => void) => void
+  const request = { url: '/v1/x', method: 'GET', params: {}, headers: {}, mockNamespace: null, mockRawBody: null, mockStart: 0 }
+  const payload = Buffer.from('bytes')
+  let passed: unknown
+  capture(request, { statusCode: 200 }, payload, (_err, p) => { passed = p })
+  t.equal(passed, payload, 'the payload goes on unchanged')
+  const [entry] = emulator.journal()
+  t.equal(entry?.response, undefined)
+  t.equal(entry?.status, 200)
 })

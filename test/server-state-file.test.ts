@@ -10,7 +10,9 @@ const DEPLOYMENT = '/v1/projects/default-project/services/example-service/deploy
 
 /** Starts the CLI on a free port; resolves with its URL and a stop() that sends SIGTERM and waits. */
 function startServer (args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // The test's own execArgv (tap's TypeScript loader and coverage), so the child's coverage merges cleanly
+  // with the parent's; a different loader (tsx) maps lines differently and garbles the merged report.
+  const child = spawn(process.execPath, [...process.execArgv, SERVER, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })

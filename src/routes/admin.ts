@@ -41,6 +41,20 @@ function filterOf (q: CountQuery): JournalFilter {
   }
 }
 
+/**
+ * Runs a change made from a document; what the document gets wrong (a FixturesError or StateError, which
+ * name the field) becomes a 400. Anything else is a bug and goes on, to be logged as a 500.
+ */
+export function asBadRequest<T> (run: () => T): T {
+  try {
+    return run()
+  } catch (err) {
+    if (err instanceof FixturesError) throw Errors.invalidFixtures(err.problem.replace(/^fixtures\b/, 'body'))
+    if (err instanceof StateError) throw Errors.invalidState(err.message)
+    throw err
+  }
+}
+
 export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
   return async function (app: FastifyInstance): Promise<void> {
     const startedAt = Date.now()
@@ -102,12 +116,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
           response: { 200: StateDumpSchema, ...errors }
         }
       }, async (request) => {
-        try {
-          emulator.restore(request.body, request.query.token, 'body')
-        } catch (err) {
-          if (err instanceof StateError) throw Errors.invalidState(err.message)
-          throw err
-        }
+        asBadRequest(() => emulator.restore(request.body, request.query.token, 'body'))
         return emulator.dump(request.query.token)
       })
 
@@ -129,12 +138,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
           response: { 200: StateDumpSchema, ...errors }
         }
       }, async (request) => {
-        try {
-          emulator.load(request.body, request.query.token)
-        } catch (err) {
-          if (err instanceof FixturesError) throw Errors.invalidFixtures(err.problem.replace(/^fixtures\b/, 'body'))
-          throw err
-        }
+        asBadRequest(() => emulator.load(request.body, request.query.token))
         return emulator.dump(request.query.token)
       })
 
