@@ -106,4 +106,5 @@ t.test('the capture hook records no response body when the payload is not text (
   const [entry] = emulator.journal()
   t.equal(entry?.response, undefined)
   t.equal(entry?.status, 200)
+  t.equal(entry?.duration, 0, 'no arrival time noted: no duration rather than one since the process started')
 })

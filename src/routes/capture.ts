@@ -44,7 +44,8 @@ export function journalCapture (emulator: Emulator): onSendHookHandler {
   return function capture (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) {
     if (!ADMIN_PATH.test(request.url)) {
       const ns = request.mockNamespace ?? fallbackNamespace(emulator, request)
-      const duration = performance.now() - request.mockStart
+      // 0: answered by a hook that ran before journalStart, so no arrival time to measure from.
+      const duration = request.mockStart === 0 ? 0 : performance.now() - request.mockStart
       ns.journal.append({
         seq: emulator.nextSeq(),
         at: Date.now() - duration,
