@@ -152,3 +152,32 @@ t.test('concurrent clients over real sockets: every request answered and journal
   const last = entries.find((e) => e.seq === lastSeq)
   t.equal(await imageOf(mock.url), (last?.body as { external: { imagePath: string } }).external.imagePath, 'state = the last write journaled')
 })
+
+t.test('admin operations interleaved with API traffic leave state and journal consistent', async (t) => {
+  const mock = await startMock({ journalSize: 32, isolation: true })
+  t.teardown(() => mock.close())
+  const tokens = ['t1', 't2', 't3']
+  const traffic = Array.from({ length: 150 }, async (_, i) => {
+    const token = tokens[i % 3] as string
+    const res = await deploy(mock.url, `nginx:${token}-${i}`, token)
+    return res.status
+  })
+  const control = Array.from({ length: 30 }, async (_, i) => {
+    const admin = createAdminClient(mock.url, { token: tokens[i % 3] })
+    if (i % 3 === 0) await admin.reset()
+    else if (i % 3 === 1) await admin.journal()
+    else await admin.reset({ project: PROJECT })
+  })
+  const statuses = await Promise.all(traffic)
+  await Promise.all(control)
+  t.ok(statuses.every((s) => s === 200), 'every deployment answered 200')
+  for (const token of tokens) {
+    const image = await imageOf(mock.url, token)
+    t.match(image, new RegExp(`^nginx:(latest|${token}-\\d+)$`), `${token} sees only its own deployments or the fixtures`)
+    const entries = await createAdminClient(mock.url, { token }).journal()
+    t.ok(entries.length <= 32)
+    const seqs = entries.map((e) => e.seq)
+    t.same(seqs, [...seqs].sort((a, b) => a - b), 'oldest first, no duplicates')
+    t.equal(new Set(seqs).size, seqs.length)
+  }
+})
