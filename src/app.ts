@@ -37,7 +37,6 @@ declare module 'fastify' {
  */
 class OneLinePerRequest extends LogController {
   override incomingRequest (): void {}
-  override routeNotFound (): void {}
   override requestCompleted (_error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     request.log.info({
       method: request.method,

@@ -24,7 +24,9 @@ Options (each also read from the environment variable shown):
   --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
   --help              print this and exit`
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
 
 export function parseConfig (argv: string[], env: Record<string, string | undefined>): Config | 'help' {
   let values: Record<string, string | boolean | undefined>
@@ -57,9 +59,9 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
   const error = Value.Errors(ConfigSchema, config).First()
   if (error !== undefined) {
     const key = error.path.split('/')[1] as keyof Config
-    const setting = SETTINGS[key]
-    const name = setting === undefined ? error.path : `--${setting.flag} / ${setting.env}`
-    throw new ConfigError(`invalid ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
+    // Every key of the schema has a setting; the schema allows no other.
+    const { flag, env: name } = SETTINGS[key]
+    throw new ConfigError(`invalid --${flag} / ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
   }
   return config as Config
 }
