@@ -4,6 +4,7 @@ import { buildApp } from './app.js'
 import { ConfigError, parseConfig, USAGE } from './config.js'
 import { FixturesError, readFixturesFile } from './domain/fixtures.js'
 import { createAjv } from './validation.js'
+import { VERSION } from './version.js'
 
 async function main (): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
@@ -36,8 +37,13 @@ async function main (): Promise<void> {
     })
   }
 
-  const url = await app.listen({ port: config.port, host: config.host })
-  app.log.info({ url, fixtures: config.fixtures ?? 'built-in default project' }, `northflank-mock listening on ${url}`)
+  const fixturesName = config.fixtures ?? 'the built-in default project'
+  // Fastify's own start-up line, reworded: one line, with the URL to use.
+  await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: (url) => `northflank-mock ${VERSION} listening on ${url} (fixtures: ${fixturesName})`
+  })
 }
 
 main().catch((err: unknown) => {

@@ -43,13 +43,15 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, and exit
   for await (const line of lines) {
     const entry = JSON.parse(line)
     logged.push(entry)
-    if (typeof entry.url === 'string' && entry.msg.startsWith('northflank-mock listening on')) {
-      url = entry.url
+    const started = /^northflank-mock \S+ listening on (\S+) \(fixtures: (.*)\)$/.exec(entry.msg)
+    if (started !== null) {
+      url = started[1] as string
+      t.equal(started[2], fixtures, 'the start-up line names the fixtures')
       break
     }
   }
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
-  t.match(logged.at(-1), { level: 30, fixtures })
+  t.equal(logged.length, 1, 'one start-up line')
 
   const res = await fetch(`${url}/v1/projects/shop/services/web`, { headers: { authorization: 'Bearer x' } })
   t.equal(res.status, 200, 'the fixtures file was loaded')
