@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
-import { envelope, Errors, toApiError } from './errors.js'
+import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { apiRoutes } from './routes/api.js'
 import { healthRoutes } from './routes/health.js'
@@ -47,6 +47,16 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+const NAME_HEADER = 'x-northflank-mock'
+
+/**
+ * Every error answer: Northflank's envelope, its id the request's. The name header is set here too, as the
+ * router's own errors (frameworkErrors) skip the hooks.
+ */
+function sendError (error: ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(error.status).headers(error.headers).header(NAME_HEADER, VERSION).send(envelope(error, request.id))
+}
+
 export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -58,6 +68,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     onConstructorPoisoning: 'error',
     // The official client sends `//v1/...` when its host ends in '/' (reference §6).
     routerOptions: { ignoreDuplicateSlashes: true },
+    // Errors the router raises before any route (a bad percent-escape, an over-long id) get the envelope too.
+    frameworkErrors: (err, request: FastifyRequest, reply: FastifyReply) => sendError(toApiError(err), request, reply),
     // Slow or idle clients cannot hold sockets for ever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000
@@ -71,19 +83,16 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson)
 
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-northflank-mock', VERSION)
+    reply.header(NAME_HEADER, VERSION)
   })
 
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
     // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.
     if (error.status >= 500) request.log.error({ err }, 'internal error')
-    return reply.code(error.status).headers(error.headers).send(envelope(error, request.id))
+    return sendError(error, request, reply)
   })
-  app.setNotFoundHandler((request, reply) => {
-    const error = Errors.routeNotFound(request.method, request.url)
-    return reply.code(404).send(envelope(error, request.id))
-  })
+  app.setNotFoundHandler((request, reply) => sendError(Errors.routeNotFound(request.method, request.url), request, reply))
 
   await app.register(healthRoutes)
   await app.register(apiRoutes(emulator))

@@ -146,3 +146,14 @@ t.test('client errors thrown inside keep their status, with the standard text wh
   const bare = await app.inject({ method: 'GET', url: '/bare' })
   t.same(isEnvelope(t, bare.body, 409), { status: 409, message: 'Conflict', id: bare.json().error.id, details: { code: 'X_CONFLICT' } })
 })
+
+t.test('URLs the router cannot take (bad escapes, over-long ids) get the envelope', async (t) => {
+  const app = await build(t)
+  const bad = await get(app, '/v1/projects/%E0%A4%A/services/x/deployment')
+  t.equal(bad.statusCode, 400)
+  t.match(isEnvelope(t, bad.body, 400).message, 'is not a valid url component')
+  const long = await get(app, `/v1/projects/a/services/${'x'.repeat(300)}/deployment`)
+  t.equal(long.statusCode, 414)
+  isEnvelope(t, long.body, 414)
+  t.equal(long.headers['x-northflank-mock'], VERSION)
+})
