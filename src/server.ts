@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The command line: flags and environment → config → listen; closes cleanly on SIGTERM/SIGINT. */
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, parseConfig, USAGE } from './config.js'
 import { FixturesError, readFixturesFile } from './domain/fixtures.js'
@@ -22,20 +23,13 @@ async function main (): Promise<void> {
     }
   })
 
-  let closing = false
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      if (closing) return
-      closing = true
-      app.log.info({ signal }, 'shutting down')
-      // Idle keep-alive sockets are closed at once (Fastify's forceCloseConnections: 'idle'),
-      // so a container stops in milliseconds, not after Docker's 10 s kill.
-      app.close().then(() => process.exit(0), (err: unknown) => {
-        app.log.error({ err }, 'error while closing')
-        process.exit(1)
-      })
-    })
-  }
+  // SIGTERM/SIGINT (and a crash) close the server; a second signal, or 10 s, exits at once. Idle keep-alive
+  // sockets are closed at once (Fastify's forceCloseConnections: 'idle'), so a container stops in
+  // milliseconds, not after Docker's 10 s kill.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    app.log.info({ signal, err }, 'shutting down')
+    await app.close()
+  })
 
   const fixturesName = config.fixtures ?? 'the built-in default project'
   // Fastify's own start-up line, reworded: one line, with the URL to use.

@@ -11,13 +11,12 @@ import { richFixtures } from './fixtures/rich.js'
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname
 
 /**
- * Runs the real command line (through tsx, as `npm run dev` does). Its coverage is not collected: tsx
- * compiles the sources differently from tap's loader, and merging the two garbles the report.
+ * Runs the real command line from source, with the loader this test runs under (tap's), so that the
+ * child's coverage of the sources merges with the rest.
  */
 function run (args: string[], env: Record<string, string> = {}) {
-  const { NODE_V8_COVERAGE: _coverage, ...inherited } = process.env
-  return spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], {
-    env: { ...inherited, ...env },
+  return spawn(process.execPath, [...process.execArgv, SERVER, ...args], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
 }
@@ -89,4 +88,20 @@ t.test('a port already taken is reported, not a crash trace', async (t) => {
   server.close()
   t.equal(code, 1)
   t.match(stderr, 'EADDRINUSE')
+})
+
+t.test('--log-pretty writes human-readable lines instead of JSON', async (t) => {
+  const child = run(['--port', '0', '--log-pretty'])
+  t.teardown(() => { child.kill('SIGKILL') })
+  const lines = createInterface({ input: child.stdout })
+  for await (const line of lines) {
+    if (line.includes('listening on')) {
+      t.match(line, /INFO.*northflank-mock \S+ listening on http:\/\/127\.0\.0\.1:\d+/)
+      t.throws(() => JSON.parse(line))
+      break
+    }
+  }
+  child.kill('SIGTERM')
+  const [code] = await once(child, 'exit')
+  t.equal(code, 0)
 })
