@@ -24,7 +24,7 @@ function allOfsOf (schema: unknown, path = '#', found = new Map<string, unknown[
 }
 
 /** An allOf entry read back as one rule, if and only if it has exactly the if/then shape of one. */
-function ruleOf (entry: unknown): [string, unknown] | undefined {
+function ruleOf (entry: unknown): [string, string[]] | undefined {
   const e = entry as { if?: any, then?: any }
   const values = e.if?.properties?.configType?.enum
   const field = e.then?.required?.[0]
