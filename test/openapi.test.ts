@@ -178,7 +178,8 @@ t.test('the document\'s body schema accepts and rejects what the server accepts 
 
   // Generated bodies, valid and nearly valid.
   const details = await fc.check(fc.asyncProperty(candidateBody, async (body) => {
-    const res = await post(app, '/v1/projects/none/services/none/deployment', body)
+    // Encoded here: helper's post() sends a string as raw text.
+    const res = await post(app, '/v1/projects/none/services/none/deployment', JSON.stringify(body))
     // An unknown project is a 404 once the body is valid: the status alone tells the verdict.
     return documented(body) === (res.statusCode === 404)
   }), { seed: 3, numRuns: 1000 })
