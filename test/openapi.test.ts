@@ -122,6 +122,7 @@ t.test('the update operation documents the body schema, bearer auth, and every r
       t.strictSame(schema, expected, `${status} is the error envelope`)
     }
   }
+  t.equal(doc.paths[UPDATE].post.security, undefined, 'routes with a token inherit the global bearer rule')
   t.strictSame(doc.paths['/_mock/health'].get.security, [], 'routes without a token say so')
 })
 
