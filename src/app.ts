@@ -3,6 +3,7 @@
  * call `inject`.
  */
 import { randomUUID } from 'node:crypto'
+import swagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
@@ -10,6 +11,7 @@ import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
+import { openapiOptions, openapiRoutes } from './openapi.js'
 import { apiRoutes } from './routes/api.js'
 import { healthRoutes } from './routes/health.js'
 import { createAjv, validatorCompiler } from './validation.js'
@@ -94,7 +96,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   })
   app.setNotFoundHandler((request, reply) => sendError(Errors.routeNotFound(request.method, request.url), request, reply))
 
+  // Before the routes: it collects each one as it is added.
+  await app.register(swagger, openapiOptions)
   await app.register(healthRoutes)
   await app.register(apiRoutes(emulator))
+  await app.register(openapiRoutes)
   return app
 }
