@@ -104,6 +104,7 @@ export const ImageSourceStateSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('internal'),
     buildServiceId: Type.String(),
+    repository: Type.String({ description: 'The build service\'s repository' }),
     branch: Type.String(),
     buildSHA: Type.Optional(Type.String({ description: 'As asked: a SHA or "latest"' })),
     requestedBuildId: Type.Optional(Type.String()),
@@ -119,14 +120,16 @@ export const ServiceStateSchema = Type.Object({
   serviceType: Type.Unsafe<ServiceType>({ type: 'string', enum: [...SERVICE_TYPES] }),
   tags: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
-  repository: Type.Optional(Type.String()),
-  branch: Type.Optional(Type.String()),
-  builds: Type.Optional(Type.Array(Type.Object({
-    id: Type.String({ minLength: 1 }),
-    branch: Type.String(),
-    sha: Type.String(),
-    createdAt: Type.String({ format: 'date-time' })
-  }, { additionalProperties: false }))),
+  builder: Type.Optional(Type.Object({
+    repository: Type.String(),
+    branch: Type.String({ description: 'The default branch' }),
+    builds: Type.Optional(Type.Array(Type.Object({
+      id: Type.String({ minLength: 1 }),
+      branch: Type.String(),
+      sha: Type.String(),
+      createdAt: Type.String({ format: 'date-time' })
+    }, { additionalProperties: false }), { description: 'Absent: builds unknown, any commit is taken' }))
+  }, { additionalProperties: false, description: 'Build and combined services: what they build' })),
   deployment: Type.Optional(Type.Object({
     source: Type.Optional(ImageSourceStateSchema),
     docker: DockerStored,

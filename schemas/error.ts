@@ -22,3 +22,17 @@ export const ValidationProblemSchema = Type.Object({
   message: Type.String()
 })
 export type ValidationProblem = Static<typeof ValidationProblemSchema>
+
+/**
+ * The envelope as the response schema of each status a route can answer, with what that status means
+ * there (the OpenAPI document's response descriptions). `4xx` and `5xx` cover the rest: 405, 429, 500…
+ */
+export function ErrorResponses (described: Record<number, string>) {
+  const responses: Record<string, typeof ErrorEnvelopeSchema> = {}
+  for (const [status, description] of Object.entries(described)) {
+    responses[status] = Type.Object(ErrorEnvelopeSchema.properties, { description })
+  }
+  responses['4xx'] = Type.Object(ErrorEnvelopeSchema.properties, { description: 'Another client error (e.g. 405 Method Not Allowed, 429)' })
+  responses['5xx'] = Type.Object(ErrorEnvelopeSchema.properties, { description: 'Internal error; its id is in the emulator\'s log' })
+  return responses
+}

@@ -3,13 +3,15 @@
  * call `inject`.
  */
 import { randomUUID } from 'node:crypto'
+import swagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
-import { envelope, Errors, toApiError } from './errors.js'
+import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
+import { openapiOptions, openapiRoutes } from './openapi.js'
 import { apiRoutes } from './routes/api.js'
 import { readStateFile, writeStateFile } from './domain/persistence.js'
 import { adminRoutes } from './routes/admin.js'
@@ -52,7 +54,6 @@ declare module 'fastify' {
  */
 class OneLinePerRequest extends LogController {
   override incomingRequest (): void {}
-  override routeNotFound (): void {}
   override requestCompleted (_error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     request.log.info({
       method: request.method,
@@ -61,6 +62,16 @@ class OneLinePerRequest extends LogController {
       responseTime: Math.round(reply.elapsedTime * 1000) / 1000
     }, 'request')
   }
+}
+
+const NAME_HEADER = 'x-northflank-mock'
+
+/**
+ * Every error answer: Northflank's envelope, its id the request's. The name header is set here too, as the
+ * router's own errors (frameworkErrors) skip the hooks.
+ */
+function sendError (error: ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.code(error.status).headers(error.headers).header(NAME_HEADER, VERSION).send(envelope(error, request.id))
 }
 
 export async function buildApp (options: AppOptions = {}): Promise<FastifyInstance> {
@@ -74,6 +85,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     onConstructorPoisoning: 'error',
     // The official client sends `//v1/...` when its host ends in '/' (reference §6).
     routerOptions: { ignoreDuplicateSlashes: true },
+    // Errors the router raises before any route (a bad percent-escape, an over-long id) get the envelope too.
+    frameworkErrors: (err, request: FastifyRequest, reply: FastifyReply) => sendError(toApiError(err), request, reply),
     // Slow or idle clients cannot hold sockets for ever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000
@@ -81,8 +94,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   const ajv = createAjv()
   const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
-  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), {
-    clock: options.clock,
+  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), options.clock, {
     isolation: options.isolation,
     journalSize: options.journalSize,
     maxNamespaces: options.maxNamespaces
@@ -99,12 +111,14 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    request.mockRawBody = body as string
-    parseJson(request, body, done)
+    // parseAs 'string': always text. Kept for the journal (a reference, no copy).
+    const text = body as string
+    request.mockRawBody = text
+    parseJson(request, text, done)
   })
 
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-northflank-mock', VERSION)
+    reply.header(NAME_HEADER, VERSION)
   })
   if (emulator.journalSize > 0) {
     app.addHook('onRequest', journalStart)
@@ -115,14 +129,14 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     const error = toApiError(err, request.headers['content-type'])
     // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.
     if (error.status >= 500) request.log.error({ err }, 'internal error')
-    return reply.code(error.status).headers(error.headers).send(envelope(error, request.id))
+    return sendError(error, request, reply)
   })
-  app.setNotFoundHandler((request, reply) => {
-    const error = Errors.routeNotFound(request.method, request.url)
-    return reply.code(404).send(envelope(error, request.id))
-  })
+  app.setNotFoundHandler((request, reply) => sendError(Errors.routeNotFound(request.method, request.url), request, reply))
 
+  // Before the routes: it collects each one as it is added.
+  await app.register(swagger, openapiOptions)
   await app.register(adminRoutes(emulator, { adminToken: options.adminToken }))
   await app.register(apiRoutes(emulator))
+  await app.register(openapiRoutes)
   return app
 }

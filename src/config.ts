@@ -32,7 +32,9 @@ Options (each also read from the environment variable shown):
   --state-file FILE   state loaded at start, saved at shutdown       NORTHFLANK_MOCK_STATE_FILE
   --help              print this and exit`
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
 
 export function parseConfig (argv: string[], env: Record<string, string | undefined>): Config | 'help' {
   let values: Record<string, string | boolean | undefined>
@@ -69,9 +71,9 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
   const error = Value.Errors(ConfigSchema, config).First()
   if (error !== undefined) {
     const key = error.path.split('/')[1] as keyof Config
-    const setting = SETTINGS[key]
-    const name = setting === undefined ? error.path : `--${setting.flag} / ${setting.env}`
-    throw new ConfigError(`invalid ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
+    // Every key of the schema has a setting; the schema allows no other.
+    const { flag, env: name } = SETTINGS[key]
+    throw new ConfigError(`invalid --${flag} / ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
   }
   return config as Config
 }

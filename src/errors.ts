@@ -4,6 +4,7 @@
  * throw these; src/app.ts has the only error handler. Statuses other than 400 are inferred: the endpoint
  * page lists only 200.
  */
+import { STATUS_CODES } from 'node:http'
 import type { ErrorEnvelope, ValidationProblem } from '../schemas/error.js'
 
 export class ApiError extends Error {
@@ -25,11 +26,12 @@ export class ApiError extends Error {
 const MESSAGE_PROBLEMS = 5
 
 export const Errors = {
-  validation (problems: ValidationProblem[], part = 'body'): ApiError {
+  /** `problems` is never empty: a failed validation has at least one. */
+  validation (problems: ValidationProblem[]): ApiError {
     const shown = problems.slice(0, MESSAGE_PROBLEMS).map((p) => p.message)
     const more = problems.length - shown.length
     const message = shown.join('; ') + (more > 0 ? `; and ${more} more (see details.errors)` : '')
-    return new ApiError(400, message || `${part} is invalid`, { errors: problems })
+    return new ApiError(400, message, { errors: problems })
   },
   missingToken: () => new ApiError(401,
     'Unauthorized: send an API token as "Authorization: Bearer <token>"', { reason: 'missing-token' }),
@@ -83,7 +85,7 @@ export const Errors = {
       : 'Unauthorized: this emulator has an admin token; send it as "x-mock-admin-token: <token>"',
     { reason: sent ? 'bad-admin-token' : 'missing-admin-token' }),
   isolationOff: () => new ApiError(400,
-    'query.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
+    'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
   tooManyNamespaces: (max: number) => new ApiError(503,
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
@@ -102,10 +104,10 @@ interface ThrownError { statusCode?: number, code?: string, message?: string }
  */
 export function toApiError (err: unknown, contentType?: string): ApiError {
   if (err instanceof ApiError) return err
-  const e = (err ?? {}) as ThrownError
+  const e = Object(err) as ThrownError // null and primitives become {}
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return Errors.unsupportedMediaType(contentType)
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ApiError(e.statusCode, e.message ?? 'Bad request', e.code === undefined ? {} : { code: e.code })
+    return new ApiError(e.statusCode, e.message || (STATUS_CODES[e.statusCode] as string), { code: e.code ?? null })
   }
   return Errors.internal()
 }

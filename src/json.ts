@@ -8,8 +8,7 @@ const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as co
  * `constructor.prototype`), but saying which of empty, malformed or poisoned the body was, where
  * Fastify answers all three with one message.
  */
-export function parseJson (_request: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void {
-  const text = typeof body === 'string' ? body : body.toString('utf8')
+export function parseJson (_request: unknown, text: string, done: (err: Error | null, value?: unknown) => void): void {
   if (text.length === 0) return done(Errors.emptyBody())
   let value: unknown
   try {

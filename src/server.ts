@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The command line: flags and environment → config → listen; closes cleanly on SIGTERM/SIGINT. */
+import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, parseConfig, USAGE } from './config.js'
 import { FixturesError, readFixturesFile } from './domain/fixtures.js'
 import { StateFileError } from './domain/persistence.js'
 import { createAjv } from './validation.js'
+import { VERSION } from './version.js'
 
 async function main (): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
@@ -26,29 +28,21 @@ async function main (): Promise<void> {
     }
   })
 
-  let closing = false
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      if (closing) return
-      closing = true
-      app.log.info({ signal }, 'shutting down')
-      // Idle keep-alive sockets are closed at once (Fastify's forceCloseConnections: 'idle'),
-      // so a container stops in milliseconds, not after Docker's 10 s kill.
-      app.close().then(() => process.exit(0), (err: unknown) => {
-        app.log.error({ err }, 'error while closing')
-        process.exit(1)
-      })
-    })
-  }
+  // SIGTERM/SIGINT (and a crash) close the server; a second signal, or 10 s, exits at once. Idle keep-alive
+  // sockets are closed at once (Fastify's forceCloseConnections: 'idle'), so a container stops in
+  // milliseconds, not after Docker's 10 s kill.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    app.log.info({ signal, err }, 'shutting down')
+    await app.close()
+  })
 
-  const url = await app.listen({ port: config.port, host: config.host })
-  app.log.info({
-    url,
-    fixtures: config.fixtures ?? 'built-in default project',
-    stateFile: config.stateFile,
-    isolation: config.isolation,
-    adminToken: config.adminToken !== undefined
-  }, `northflank-mock listening on ${url}`)
+  const fixturesName = config.fixtures ?? 'the built-in default project'
+  // Fastify's own start-up line, reworded: one line, with the URL to use.
+  await app.listen({
+    port: config.port,
+    host: config.host,
+    listenTextResolver: (url) => `northflank-mock ${VERSION} listening on ${url} (fixtures: ${fixturesName})`
+  })
 }
 
 main().catch((err: unknown) => {

@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-/** The package version, from the nearest package.json above this file (src/ or dist/src/). */
-function readVersion (): string {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string, version?: string }
-      if (pkg.name === 'northflank-mock' && pkg.version !== undefined) return pkg.version
-    } catch {}
+/** The version in the nearest package.json above `from` (src/ when run with tsx, dist/src/ when built). */
+export function packageVersion (from: string): string {
+  let dir = dirname(fileURLToPath(from))
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir)
+    if (up === dir) return '0.0.0'
+    dir = up
   }
-  return '0.0.0'
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version
 }
 
-export const VERSION = readVersion()
+export const VERSION = packageVersion(import.meta.url)

@@ -127,7 +127,7 @@ t.test('POST /_mock/reset', async (t) => {
     const app = await build(t)
     const res = await admin(app, 'POST', '/_mock/reset?projects=x')
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /query\.projects is not allowed/)
+    t.match(res.json().error.message, /querystring\.projects is not allowed/)
   })
 
   t.test('a token scope without isolation is a 400 rather than a reset of everyone', async (t) => {
@@ -335,9 +335,9 @@ t.test('the journal', async (t) => {
     const app = await build(t)
     let res = await admin(app, 'GET', '/_mock/journal/count?status=ok')
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /query\.status must match pattern/)
+    t.match(res.json().error.message, /querystring\.status must match pattern/)
     res = await admin(app, 'GET', '/_mock/journal/count?limit=3')
-    t.match(res.json().error.message, /query\.limit is not allowed/)
+    t.match(res.json().error.message, /querystring\.limit is not allowed/)
     res = await admin(app, 'GET', '/_mock/journal?limit=-1')
     t.equal(res.statusCode, 400)
   })

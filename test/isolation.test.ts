@@ -163,10 +163,10 @@ t.test('parallel test files against one emulator never see each other\'s deploym
 })
 
 t.test('the Emulator keeps the default namespace when isolation is off or no token is given', async (t) => {
-  const e = new Emulator(defaultFixtures(), { isolation: false })
+  const e = new Emulator(defaultFixtures(), undefined, { isolation: false })
   t.equal(e.namespaceFor('x'), e.base)
   t.equal(e.stateFor(undefined), e.state)
-  const i = new Emulator(defaultFixtures(), { isolation: true })
+  const i = new Emulator(defaultFixtures(), undefined, { isolation: true })
   t.equal(i.namespaceFor(undefined), i.base)
   t.not(i.stateFor('x'), i.state)
   t.equal(i.stateFor('x'), i.stateFor('x'))

@@ -20,7 +20,7 @@ function startServer (args: string[]) {
     let out = ''
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out)
+      const m = /listening on (http:\/\/[^ "]+)/.exec(out)
       if (m !== null) resolve(m[1] as string)
     })
     exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)), reject)

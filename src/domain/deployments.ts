@@ -5,7 +5,7 @@
 import type { InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'
 import { Errors } from '../errors.js'
-import type { Build, Deployment, ImageSource, Project, Service, State } from './model.js'
+import type { Build, Builder, Deployment, ImageSource, Project, Service, State } from './model.js'
 import { registryProvider } from './registry.js'
 
 const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/deployment example
@@ -72,9 +72,9 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   const prev = service.deployment?.source?.kind === 'internal' ? service.deployment.source : undefined
   const id = req.id ?? prev?.buildServiceId
   if (id === undefined) throw Errors.buildServiceRequired(service.id)
-  const builder = project.services.get(id)
   // Inferred: combined services build too, so they can be deployed from, like build services.
-  if (builder === undefined || builder.serviceType === 'deployment') throw Errors.buildServiceNotFound(project.id, id)
+  const builder = project.services.get(id)?.builder
+  if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id)
   const same = prev !== undefined && prev.buildServiceId === id
   let branch = req.branch ?? (same ? prev.branch : undefined)
   let buildSHA = req.buildSHA
@@ -107,7 +107,7 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
       branch = build.branch
     }
   } else {
-    branch ??= builder.branch ?? 'main'
+    branch ??= builder.branch
     // Docs: with `latest` and no build for the branch, "the deployment service will be updated but no
     // instances will be deployed until a build is available."
     build = latestBuild(builder, branch)
@@ -115,7 +115,8 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   return {
     kind: 'internal',
     buildServiceId: id,
-    branch: branch ?? builder.branch ?? 'main',
+    repository: builder.repository,
+    branch: branch ?? builder.branch,
     buildSHA,
     requestedBuildId,
     buildId: build?.id ?? requestedBuildId,
@@ -123,7 +124,7 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   }
 }
 
-function latestBuild (builder: Service, branch: string): Build | undefined {
+function latestBuild (builder: Builder, branch: string): Build | undefined {
   let latest: Build | undefined
   for (const b of builder.builds ?? []) {
     if (b.branch === branch && (latest === undefined || b.createdAt >= latest.createdAt)) latest = b
@@ -149,7 +150,7 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
     buildpack: d.buildpack,
     storage: { ephemeralStorage: { storageSize: STORAGE_SIZE } }
   }
-  const source = service.serviceType === 'combined' ? selfSource(service) : d.source
+  const source = service.builder === undefined ? d.source : selfSource(service.id, service.builder)
   if (source?.kind === 'external') {
     read.external = {
       imagePath: source.imagePath,
@@ -158,12 +159,11 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
       privateImage: source.credentials !== undefined
     }
   } else if (source?.kind === 'internal') {
-    const builder = project.services.get(source.buildServiceId)
     read.internal = {
       appId: `/${project.id}/${source.buildServiceId}`,
       nfObjectId: source.buildServiceId,
       nfObjectType: 'service',
-      repository: builder?.repository ?? '',
+      repository: source.repository,
       branch: source.branch,
       buildId: source.buildId,
       buildSHA: source.buildSHA ?? source.deployedSHA ?? 'latest',
@@ -174,12 +174,13 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
 }
 
 /** A combined service deploys the latest build of its own branch. */
-function selfSource (service: Service): ImageSource {
-  const build = latestBuild(service, service.branch ?? 'main')
+function selfSource (serviceId: string, builder: Builder): ImageSource {
+  const build = latestBuild(builder, builder.branch)
   return {
     kind: 'internal',
-    buildServiceId: service.id,
-    branch: service.branch ?? 'main',
+    buildServiceId: serviceId,
+    repository: builder.repository,
+    branch: builder.branch,
     buildSHA: 'latest',
     buildId: build?.id,
     deployedSHA: build?.sha

@@ -21,7 +21,6 @@ export const DEFAULT_JOURNAL_SIZE = 1000
 export const MAX_NAMESPACES = 10_000
 
 export interface EmulatorOptions {
-  clock?: Clock
   /** One namespace (state and journal) per API token. */
   isolation?: boolean
   /** Requests each journal keeps; 0 turns the journal off. */
@@ -68,9 +67,9 @@ export class Emulator {
   private readonly resetHooks: ResetHook[] = []
   private seq = 0
 
-  constructor (fixtures: Fixtures, options: EmulatorOptions = {}) {
+  constructor (fixtures: Fixtures, clock: Clock = systemClock, options: EmulatorOptions = {}) {
     this.fixtures = fixtures
-    this.clock = options.clock ?? systemClock
+    this.clock = clock
     this.isolation = options.isolation ?? false
     this.journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE
     this.maxNamespaces = options.maxNamespaces ?? MAX_NAMESPACES
@@ -253,7 +252,10 @@ export function dumpState (state: State): StateDump {
 
 function dumpService (s: Service): ServiceState {
   const out: ServiceState = { ...s, tags: [...s.tags], status: { ...s.status } }
-  if (s.builds !== undefined) out.builds = s.builds.map((b) => ({ ...b }))
+  if (s.builder !== undefined) {
+    out.builder = { ...s.builder }
+    if (s.builder.builds !== undefined) out.builder.builds = s.builder.builds.map((b) => ({ ...b }))
+  }
   if (s.deployment !== undefined) {
     out.deployment = { ...s.deployment }
     if (s.deployment.source !== undefined) out.deployment.source = { ...s.deployment.source }

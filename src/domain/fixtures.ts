@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs'
 import type { Ajv, ValidateFunction } from 'ajv'
 import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
-import { ApiError } from '../errors.js'
 import { problemsOf } from '../validation.js'
 import { updateDeployment } from './deployments.js'
 import type { Project, Service, State, TokenGrant } from './model.js'
@@ -108,16 +107,16 @@ export function buildState (fixtures: Fixtures, source = 'fixtures'): State {
 
   // Initial deployments go through the same rules as an update, so fixtures obey them too.
   fixtures.projects.forEach((p, i) => p.services.forEach((s, j) => {
-    const d = s.deployment
-    if (d === undefined || s.serviceType !== 'deployment' || (d.external === undefined && d.internal === undefined)) return
+    const { external, internal } = s.deployment ?? {}
     const at = `fixtures.projects[${i}].services[${j}].deployment`
-    if (d.external !== undefined && d.internal !== undefined) throw new FixturesError(source, `${at}: has external or internal, not both`)
-    const body = d.external !== undefined ? { external: d.external } : { internal: d.internal ?? {} }
+    if (external !== undefined && internal !== undefined) throw new FixturesError(source, `${at}: has external or internal, not both`)
+    const body = external !== undefined ? { external } : internal !== undefined ? { internal } : undefined
+    if (body === undefined) return
     try {
       updateDeployment(state, p.id, s.id, body, new Date(s.createdAt ?? DEFAULT_CREATED_AT))
     } catch (err) {
-      if (err instanceof ApiError) throw new FixturesError(source, `${at}: ${err.message.replace(/^body\./, '')}`)
-      throw err
+      // updateDeployment throws ApiErrors only; their messages name the body's field.
+      throw new FixturesError(source, `${at}: ${(err as Error).message.replace(/^body\./, '')}`)
     }
   }))
   return state
@@ -146,9 +145,13 @@ function serviceFrom (s: ServiceFixture, at: string, source: string): Service {
     serviceType: s.serviceType,
     tags: [...(s.tags ?? [])],
     createdAt,
-    repository: isBuilder ? (s.repository ?? '') : undefined,
-    branch: isBuilder ? (s.branch ?? 'main') : undefined,
-    builds: s.builds?.map((b) => ({ ...b, createdAt: b.createdAt ?? createdAt })),
+    builder: isBuilder
+      ? {
+          repository: s.repository ?? '',
+          branch: s.branch ?? 'main',
+          builds: s.builds?.map((b) => ({ ...b, createdAt: b.createdAt ?? createdAt }))
+        }
+      : undefined,
     deployment: runs
       ? {
           docker: { ...(s.deployment?.docker ?? { configType: 'default' }) },

@@ -15,6 +15,8 @@ export type ImageSource =
   | {
     kind: 'internal'
     buildServiceId: string
+    /** The build service's repository, as GET …/deployment shows it. */
+    repository: string
     branch: string
     /** As asked: a commit SHA or 'latest'; undefined when only a buildId was given. */
     buildSHA?: string
@@ -34,6 +36,15 @@ export interface Deployment {
   instances: number
 }
 
+/** What a build or combined service builds. */
+export interface Builder {
+  repository: string
+  /** The default branch. */
+  branch: string
+  /** undefined: builds unknown, any commit is taken. */
+  builds?: Build[]
+}
+
 export interface Service {
   id: string
   name: string
@@ -41,11 +52,8 @@ export interface Service {
   serviceType: ServiceType
   tags: string[]
   createdAt: string
-  /** Build and combined services. */
-  repository?: string
-  branch?: string
-  /** undefined: builds unknown, any commit is taken. */
-  builds?: Build[]
+  /** Build and combined services: what they build. */
+  builder?: Builder
   /** Deployment and combined services. */
   deployment?: Deployment
   status: { deployment?: DeploymentStatus }

@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
-import { ErrorEnvelopeSchema } from '../../schemas/error.js'
-import { ServiceParamsSchema } from '../../schemas/params.js'
+import { ErrorResponses } from '../../schemas/error.js'
+import { ServiceParamsSchema, TeamServiceParamsSchema } from '../../schemas/params.js'
 import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema } from '../../schemas/service.js'
 import { authorize, bearerToken, Permissions } from '../domain/auth.js'
 import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
@@ -14,9 +14,27 @@ import type { Emulator, Namespace } from '../domain/emulator.js'
 import type { State } from '../domain/model.js'
 import { Errors } from '../errors.js'
 
-const PREFIXES = ['/v1/projects/:projectId/services/:serviceId', '/v1/teams/:teamId/projects/:projectId/services/:serviceId']
+/** Each route's prefix, its params, and what its operationIds end with (they must be unique in OpenAPI). */
+const PREFIXES = [
+  { prefix: '/v1/projects/:projectId/services/:serviceId', params: ServiceParamsSchema, suffix: '' },
+  { prefix: '/v1/teams/:teamId/projects/:projectId/services/:serviceId', params: TeamServiceParamsSchema, suffix: 'InTeam' }
+]
 
-const errorResponses = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
+// What each status means, per route (statuses other than 400 are inferred: see src/errors.ts).
+const UNAUTHORIZED = { 401: 'Token missing, malformed or unknown' }
+const READ_ERRORS = {
+  ...UNAUTHORIZED,
+  403: 'The token lacks the permission or access to the project',
+  404: 'No such project or service'
+}
+const UPDATE_ERRORS = ErrorResponses({
+  400: 'The body is not JSON, breaks the schema (details.errors lists every problem), or lacks internal.id where the service has no build service yet',
+  ...READ_ERRORS,
+  404: 'No such project, service, build service, build or built commit',
+  409: 'The change does not fit the service (its type, or the build it names)',
+  413: 'The body is larger than the limit',
+  415: 'The body is not application/json'
+})
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -46,17 +64,17 @@ export function apiRoutes (emulator: Emulator) {
     })
 
     const allowed = new Map<string, string[]>()
-    for (const prefix of PREFIXES) {
+    for (const { prefix, params, suffix } of PREFIXES) {
       const tags = ['Services']
       api.post(`${prefix}/deployment`, {
         config: { auth: { permission: Permissions.updateDeployment } },
         schema: {
-          operationId: 'UpdateServiceDeployment',
+          operationId: `UpdateServiceDeployment${suffix}`,
           summary: 'Update service deployment',
           tags,
-          params: ServiceParamsSchema,
+          params,
           body: UpdateDeploymentBodySchema,
-          response: { 200: EmptyDataSchema, ...errorResponses }
+          response: { 200: EmptyDataSchema, ...UPDATE_ERRORS }
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
@@ -67,11 +85,11 @@ export function apiRoutes (emulator: Emulator) {
       api.get(`${prefix}/deployment`, {
         config: { auth: { permission: Permissions.viewInstances } },
         schema: {
-          operationId: 'GetServiceDeployment',
+          operationId: `GetServiceDeployment${suffix}`,
           summary: 'Get service deployment details',
           tags,
-          params: ServiceParamsSchema,
-          response: { 200: DataEnvelope(DeploymentReadSchema), ...errorResponses }
+          params,
+          response: { 200: DataEnvelope(DeploymentReadSchema), ...ErrorResponses({ ...READ_ERRORS, 409: 'A build service has no deployment' }) }
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
@@ -81,11 +99,11 @@ export function apiRoutes (emulator: Emulator) {
       api.get(prefix, {
         config: { auth: { permission: Permissions.readService } },
         schema: {
-          operationId: 'GetService',
+          operationId: `GetService${suffix}`,
           summary: 'Get service',
           tags,
-          params: ServiceParamsSchema,
-          response: { 200: DataEnvelope(ServiceReadSchema), ...errorResponses }
+          params,
+          response: { 200: DataEnvelope(ServiceReadSchema), ...ErrorResponses(READ_ERRORS) }
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
@@ -99,7 +117,12 @@ export function apiRoutes (emulator: Emulator) {
     // The CLI's `login` checks a token with GET /v1/login and reads only the status (any 2xx).
     api.get('/v1/login', {
       config: { auth: {} },
-      schema: { response: { 200: EmptyDataSchema, ...errorResponses } }
+      schema: {
+        operationId: 'CheckToken',
+        summary: 'Check an API token (the CLI\'s login)',
+        tags: ['Auth'],
+        response: { 200: EmptyDataSchema, ...ErrorResponses(UNAUTHORIZED) }
+      }
     }, async () => ({ data: {} }))
 
     // Inferred: a known path with another method answers 405 with Allow, rather than a bare 404.
@@ -108,6 +131,7 @@ export function apiRoutes (emulator: Emulator) {
       app.route({
         method: others,
         url,
+        schema: { hide: true },
         handler: async (request) => { throw Errors.methodNotAllowed(request.method, request.url, methods) }
       })
     }

@@ -1,0 +1,171 @@
+import t from 'tap'
+import { build, get, post, readBack } from './helper.js'
+import { richFixtures, SHA_A1, SHA_A2, SHA_DEV } from './fixtures/rich.js'
+
+const url = (service: string, project = 'shop') => `/v1/projects/${project}/services/${service}/deployment`
+const opts = () => ({ fixtures: richFixtures() })
+
+t.test('an external update replaces an internal deployment and keeps the run configuration', async (t) => {
+  const app = await build(t, opts())
+  await post(app, url('worker'), { docker: { configType: 'customCommand', customCommand: 'run' } })
+  const res = await post(app, url('worker'), { external: { imagePath: 'registry.gitlab.com/acme/w:2' } })
+  t.equal(res.statusCode, 200)
+  const d = await readBack(app, url('worker'))
+  t.same(d.external, { imagePath: 'registry.gitlab.com/acme/w:2', registryProvider: 'gitlab', privateImage: false })
+  t.notOk('internal' in d)
+  t.same(d.docker, { configType: 'customCommand', customCommand: 'run' })
+})
+
+t.test('an internal update replaces an external deployment, resolving the latest build of the branch', async (t) => {
+  const app = await build(t, opts())
+  t.equal((await post(app, url('web'), { internal: { id: 'builder' } })).statusCode, 200)
+  const d = await readBack(app, url('web'))
+  t.notOk('external' in d)
+  t.same(d.internal, {
+    appId: '/shop/builder',
+    nfObjectId: 'builder',
+    nfObjectType: 'service',
+    repository: 'https://github.com/acme/shop',
+    branch: 'main',
+    buildId: 'build-2',
+    buildSHA: 'latest',
+    deployedSHA: SHA_A2
+  })
+  t.equal(d.instances, 2, 'the instance count carries over')
+  t.equal(d.region, 'us-east')
+})
+
+t.test('a partial internal update keeps id and branch, and the pinned build while the branch is unchanged', async (t) => {
+  const app = await build(t, opts())
+  await post(app, url('worker'), { internal: { buildId: 'build-1' } })
+  let d = await readBack(app, url('worker'))
+  t.match(d.internal, { nfObjectId: 'builder', branch: 'main', buildId: 'build-1', buildSHA: SHA_A1, deployedSHA: SHA_A1 })
+
+  await post(app, url('worker'), { internal: {} })
+  t.same((await readBack(app, url('worker'))).internal, d.internal, '{"internal":{}} changes nothing')
+
+  await post(app, url('worker'), { internal: { branch: 'main' } })
+  t.same((await readBack(app, url('worker'))).internal, d.internal, 'the same branch keeps the pinned build')
+
+  await post(app, url('worker'), { internal: { branch: 'dev' } })
+  d = await readBack(app, url('worker'))
+  t.match(d.internal, { branch: 'dev', buildSHA: 'latest', buildId: 'build-dev', deployedSHA: SHA_DEV }, 'a new branch deploys its latest')
+})
+
+t.test('internal.buildSHA must have been built: a known commit deploys, an unknown one is a 404', async (t) => {
+  const app = await build(t, opts())
+  t.equal((await post(app, url('worker'), { internal: { buildSHA: SHA_A1 } })).statusCode, 200)
+  t.match((await readBack(app, url('worker'))).internal, { buildSHA: SHA_A1, buildId: 'build-1', branch: 'main' })
+
+  const before = await readBack(app, url('worker'))
+  const res = await post(app, url('worker'), { internal: { buildSHA: 'f'.repeat(40) } })
+  t.equal(res.statusCode, 404)
+  t.equal(res.json().error.message, `body.internal.buildSHA: build service "builder" has not built commit ${'f'.repeat(40)} on branch "main"`)
+  const onBranch = await post(app, url('worker'), { internal: { buildSHA: SHA_DEV, branch: 'main' } })
+  t.equal(onBranch.statusCode, 404, 'a commit built on another branch does not count')
+  t.same(await readBack(app, url('worker')), before, 'refused updates change nothing')
+})
+
+t.test('internal.buildId must exist and agree with branch and buildSHA when they are sent too', async (t) => {
+  const app = await build(t, opts())
+  t.equal((await post(app, url('worker'), { internal: { buildId: 'nope' } })).statusCode, 404)
+  const branch = await post(app, url('worker'), { internal: { buildId: 'build-1', branch: 'dev' } })
+  t.equal(branch.statusCode, 409)
+  t.equal(branch.json().error.message, 'body.internal.branch is "dev" but build "build-1" is of branch "main"')
+  const sha = await post(app, url('worker'), { internal: { buildId: 'build-1', buildSHA: SHA_A2 } })
+  t.equal(sha.statusCode, 409)
+  t.equal((await post(app, url('worker'), { internal: { buildId: 'build-1', buildSHA: SHA_A1, branch: 'main' } })).statusCode, 200)
+})
+
+t.test('buildSHA latest with no build on the branch: updated, but no instances (docs)', async (t) => {
+  const app = await build(t, opts())
+  t.equal((await post(app, url('web'), { internal: { id: 'builder', branch: 'feature', buildSHA: 'latest' } })).statusCode, 200)
+  const d = await readBack(app, url('web'))
+  t.equal(d.instances, 0)
+  t.same(d.internal, {
+    appId: '/shop/builder', nfObjectId: 'builder', nfObjectType: 'service', repository: 'https://github.com/acme/shop', branch: 'feature', buildSHA: 'latest'
+  })
+})
+
+t.test('a build service whose builds are unknown takes any commit and build id', async (t) => {
+  const app = await build(t, opts())
+  t.equal((await post(app, url('web'), { internal: { id: 'opaque', buildSHA: 'c'.repeat(40) } })).statusCode, 200)
+  t.match((await readBack(app, url('web'))).internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  t.equal((await post(app, url('web'), { internal: { buildId: 'anything' } })).statusCode, 200)
+  const d = await readBack(app, url('web'))
+  t.match(d.internal, { buildId: 'anything', buildSHA: 'latest' })
+  t.equal(d.instances, 0, 'no commit known for that build yet')
+  t.equal((await post(app, url('web'), { internal: { buildSHA: 'latest' } })).statusCode, 200)
+})
+
+t.test('internal.id must name a build or combined service of the project', async (t) => {
+  const app = await build(t, opts())
+  for (const id of ['nobody', 'web']) {
+    const res = await post(app, url('worker'), { internal: { id } })
+    t.equal(res.statusCode, 404, id)
+    t.equal(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop"`)
+  }
+  t.equal((await post(app, url('worker'), { internal: { id: 'combo' } })).statusCode, 200, 'combined services build too')
+  t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
+})
+
+t.test('an internal update of a service that deploys no build yet must name the build service', async (t) => {
+  const app = await build(t, opts())
+  for (const service of ['web', 'fresh']) {
+    const res = await post(app, url(service), { internal: { branch: 'main' } })
+    t.equal(res.statusCode, 400, service)
+    t.equal(res.json().error.details.errors[0].path, 'body.internal.id')
+  }
+  t.equal((await post(app, url('fresh'), { docker: { configType: 'default' } })).statusCode, 200)
+  t.same(Object.keys(await readBack(app, url('fresh'))).sort(), ['buildpack', 'docker', 'instances', 'region', 'storage'],
+    'a service never deployed has no image source')
+})
+
+t.test('unknown project or service: 404 naming it', async (t) => {
+  const app = await build(t, opts())
+  const p = await post(app, url('web', 'nope'), {})
+  t.equal(p.statusCode, 404)
+  t.equal(p.json().error.message, 'Project "nope" not found')
+  const s = await post(app, url('nope'), {})
+  t.equal(s.statusCode, 404)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "shop"')
+  t.equal((await get(app, url('nope'))).statusCode, 404)
+  t.equal((await get(app, '/v1/projects/shop/services/nope')).statusCode, 404)
+})
+
+t.test('combined and build services: image-source changes are 409, run configuration on combined is 200', async (t) => {
+  const app = await build(t, opts())
+  for (const body of [{ external: { imagePath: 'a:b' } }, { internal: { id: 'builder' } }]) {
+    const res = await post(app, url('combo'), body)
+    t.equal(res.statusCode, 409)
+    t.match(res.json().error.message, 'is a combined service: only deployment services can change their image source')
+  }
+  t.equal((await post(app, url('combo'), { buildpack: { configType: 'customProcess', customProcess: 'web' } })).statusCode, 200)
+  const d = await readBack(app, url('combo'))
+  t.same(d.buildpack, { configType: 'customProcess', customProcess: 'web' })
+  t.match(d.internal, { nfObjectId: 'combo', buildId: 'combo-1', deployedSHA: SHA_A1, buildSHA: 'latest' })
+
+  for (const body of [{}, { docker: { configType: 'default' } }, { external: { imagePath: 'a:b' } }]) {
+    const res = await post(app, url('builder'), body)
+    t.equal(res.statusCode, 409, JSON.stringify(body))
+    t.equal(res.json().error.message, 'Service "builder" is a build service: it has no deployment to update')
+  }
+  t.equal((await get(app, url('builder'))).statusCode, 409, 'nor one to read')
+})
+
+t.test('the team-scoped alias reaches the same state', async (t) => {
+  const app = await build(t, opts())
+  const res = await post(app, '/v1/teams/acme/projects/shop/services/web/deployment', { external: { imagePath: 'nginx:2' } })
+  t.equal(res.statusCode, 200)
+  t.equal((await readBack(app, url('web'))).external.imagePath, 'nginx:2')
+  t.equal((await readBack(app, '/v1/teams/acme/projects/shop/services/web/deployment')).external.imagePath, 'nginx:2')
+  const svc = await get(app, '/v1/teams/acme/projects/shop/services/web')
+  t.equal(svc.json().data.deployment.external.imagePath, 'nginx:2')
+})
+
+t.test('path parameters arrive URL-encoded and are decoded', async (t) => {
+  const app = await build(t, opts())
+  const res = await post(app, '/v1/projects/sh%6Fp/services/w%65b/deployment', { external: { imagePath: 'nginx:3' } })
+  t.equal(res.statusCode, 200)
+  t.equal((await readBack(app, url('web'))).external.imagePath, 'nginx:3')
+})

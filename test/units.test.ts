@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import t from 'tap'
+import { Emulator } from '../src/domain/emulator.js'
+import { defaultFixtures } from '../src/domain/fixtures.js'
+import { updateDeployment } from '../src/domain/deployments.js'
+import { createAjv, problemsOf } from '../src/validation.js'
+import { packageVersion } from '../src/version.js'
+
+t.test('problemsOf describes rules beyond the body schema\'s own plainly', async (t) => {
+  const ajv = createAjv()
+  const check = (schema: object, data: unknown) => {
+    const validate = ajv.compile(schema)
+    t.notOk(validate(data))
+    return problemsOf(validate, data, 'thing')
+  }
+  t.same(check({ type: 'string', pattern: '^x+$' }, 'y'), [
+    { path: 'thing', rule: 'pattern', expected: '^x+$', message: 'thing must match pattern ^x+$' }
+  ], 'a pattern with no rewrite runs as written and has no hint')
+  t.same(check({ type: 'object', properties: {}, additionalProperties: false }, { a: 1 })[0]?.message,
+    'thing.a is not allowed; allowed here: nothing')
+  t.same(check({ type: 'integer', minimum: 3 }, 1), [
+    { path: 'thing', rule: 'minimum', expected: { comparison: '>=', limit: 3 }, message: 'thing must be >= 3' }
+  ], 'other keywords keep Ajv\'s wording')
+  t.equal(check({ oneOf: [{ const: 1 }, { type: 'integer', minimum: 5 }] }, 2)[0]?.message, 'thing must be a value or an integer')
+  t.equal(check({ type: 'object', properties: { a: { type: 'array', items: { type: 'string' } } } }, { a: ['x', 1] })[0]?.path,
+    'thing.a[1]', 'array indexes read as indexes')
+  t.equal(check({ type: 'object', properties: { 'a/b': { type: 'string' } } }, { 'a/b': 1 })[0]?.path,
+    'thing["a/b"]', 'JSON-pointer escapes are undone')
+})
+
+t.test('Emulator.reset returns the state to the fixtures', async (t) => {
+  const emulator = new Emulator(defaultFixtures(), { now: () => new Date(0) })
+  updateDeployment(emulator.state, 'default-project', 'example-service', { external: { imagePath: 'x:1' } }, emulator.clock.now())
+  emulator.reset()
+  const svc = emulator.state.projects.get('default-project')?.services.get('example-service')
+  t.same(svc?.deployment?.source, { kind: 'external', imagePath: 'nginx:latest', credentials: undefined })
+  t.same(svc?.status.deployment?.lastTransitionTime, '2026-01-01T00:00:00.000Z', 'as deployed at fixture time, not at the update')
+})
+
+t.test('packageVersion reads the nearest package.json up the tree, or says 0.0.0', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'nf-version-'))
+  mkdirSync(join(root, 'dist', 'src'), { recursive: true })
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', version: '9.8.7' }))
+  t.equal(packageVersion(pathToFileURL(join(root, 'dist', 'src', 'version.js')).href), '9.8.7')
+  t.equal(packageVersion(pathToFileURL('/version.js').href), '0.0.0')
+})
