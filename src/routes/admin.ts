@@ -61,7 +61,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
 
     // Open even with an admin token: Docker healthchecks and harnesses poll it before anything else.
     app.withTypeProvider<TypeBoxTypeProvider>().get('/_mock/health', {
-      schema: { tags, summary: 'Liveness and readiness; no admin token needed', response: { 200: HealthSchema } }
+      schema: { tags, operationId: 'MockHealth', summary: 'Liveness and readiness; no admin token needed', response: { 200: HealthSchema } }
     }, async () => ({
       status: 'ok' as const,
       // Fixtures (or the state file) are loaded before the app is built, so answering means ready.
@@ -88,6 +88,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.post('/_mock/reset', {
         schema: {
           tags,
+          operationId: 'MockReset',
           summary: 'Back to the fixtures: state, journal and fault rules; or one namespace, or one project',
           querystring: ResetQuerySchema,
           response: { 200: ResetResultSchema, ...errors }
@@ -101,6 +102,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.get('/_mock/state', {
         schema: {
           tags,
+          operationId: 'MockGetState',
           summary: 'Everything the emulated API reads and changes, as JSON',
           querystring: ScopeQuerySchema,
           response: { 200: StateDumpSchema, ...errors }
@@ -110,6 +112,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.put('/_mock/state', {
         schema: {
           tags,
+          operationId: 'MockReplaceState',
           summary: 'Replace the state with a dump (as GET /_mock/state gives); the fixtures a reset returns to stay',
           querystring: ScopeQuerySchema,
           body: StateDumpSchema,
@@ -123,6 +126,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.get('/_mock/fixtures', {
         schema: {
           tags,
+          operationId: 'MockGetFixtures',
           summary: 'The fixtures a reset returns to',
           querystring: ScopeQuerySchema,
           response: { 200: FixturesSchema, ...errors }
@@ -132,6 +136,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.post('/_mock/fixtures', {
         schema: {
           tags,
+          operationId: 'MockLoadFixtures',
           summary: 'Load fixtures: they replace the state and become what a reset returns to; the journal is kept',
           querystring: ScopeQuerySchema,
           body: FixturesSchema,
@@ -145,6 +150,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.get('/_mock/journal', {
         schema: {
           tags,
+          operationId: 'MockGetJournal',
           summary: 'The last requests to the emulated API, oldest first, filtered',
           querystring: JournalQuerySchema,
           response: { 200: JournalSchema, ...errors }
@@ -159,6 +165,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.get('/_mock/journal/count', {
         schema: {
           tags,
+          operationId: 'MockCountJournal',
           summary: 'How many journal entries match, e.g. ?method=POST&service=api&status=200',
           querystring: CountQuerySchema,
           response: { 200: CountSchema, ...errors }
@@ -168,6 +175,7 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       admin.delete('/_mock/journal', {
         schema: {
           tags,
+          operationId: 'MockClearJournal',
           summary: 'Clear the journal (of one namespace, with a token)',
           querystring: ScopeQuerySchema,
           response: { 200: ClearedSchema, ...errors }
