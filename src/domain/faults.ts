@@ -143,7 +143,7 @@ export class FaultRules {
       (match.projectId === undefined || f.projectId === match.projectId) &&
       (match.serviceId === undefined || f.serviceId === match.serviceId) &&
       (path === undefined || path(f.path))
-    this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(view.seed ?? DEFAULT_SEED) })
+    this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(input.seed ?? DEFAULT_SEED) })
     if (input.action.rollout === undefined) this.httpRules++
     return copy(view)
   }

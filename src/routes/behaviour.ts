@@ -29,6 +29,8 @@ function rateLimitKey (request: FastifyRequest): string {
   return match === null ? `ip:${request.ip}` : `token:${match[1] as string}`
 }
 
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>
+
 async function behaviour (app: FastifyInstance, { controls }: { controls: Controls }): Promise<void> {
   // The plugin counts (fixed window from a key's first request, as Northflank's), this hook answers:
   // the plugin alone would only send headers while it enforces, and the headers are wanted always.
@@ -58,16 +60,16 @@ async function behaviour (app: FastifyInstance, { controls }: { controls: Contro
 
   app.addHook('onRequest', async (request, reply) => {
     if (!isEmulatedApi(request)) return
-    const limit = await limiter(request)
-    // isAllowed is only true for an allow list, which is not used; the check narrows the type.
-    if (limit.isAllowed) return
+    // isAllowed is only ever true for an allow list, and none is given.
+    const limit = await limiter(request) as Extract<Awaited<ReturnType<Limiter>>, { isAllowed: false }>
     reply.header('x-ratelimit-limit', limit.max)
     reply.header('x-ratelimit-remaining', limit.remaining)
     reply.header('x-ratelimit-reset', limit.ttlInSeconds)
     if (limit.isExceeded && controls.rateLimit.enforce) throw Errors.rateLimited(limit.max, limit.ttlInSeconds)
 
     const header = request.headers.prefer
-    const prefer = header === undefined ? undefined : parsePrefer(Array.isArray(header) ? header.join(',') : header)
+    // String() joins repeated headers with commas, as RFC 9110 §5.3 combines them.
+    const prefer = header === undefined ? undefined : parsePrefer(String(header))
     // The Prefer header's own answer wins, and then no rule is spent on the request.
     const ruled = prefer?.status !== undefined || prefer?.drop === true || controls.faults.httpRules === 0
       ? undefined
