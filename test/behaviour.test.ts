@@ -15,6 +15,8 @@ t.test('Prefer: status=503 answers 503 in the envelope, saying it was injected, 
   t.match(res.json(), { error: { status: 503, message: 'Service Unavailable (injected by the Prefer header)', details: { injected: true, by: 'the Prefer header' } } })
   t.type(res.json().error.id, 'string')
   t.same(await readBack(app), before)
+  const anonymous = await app.inject({ method: 'GET', url: SERVICE_URL, headers: { prefer: 'status=503' } })
+  t.equal(anonymous.statusCode, 503, 'faults come before authentication, as from a gateway')
 })
 
 t.test('Prefer: code=404 (Prism\'s spelling) works too, and on unknown routes of the API', async (t) => {
