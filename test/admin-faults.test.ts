@@ -97,7 +97,7 @@ t.test('clock: bad settings are 400', async (t) => {
   const bad: Array<[unknown, RegExp]> = [
     [{ mode: 'frozen' }, /mode/],
     [{ mode: 'manual', now: 'tomorrow' }, /now/],
-    [{ mode: 'manual', now: '2030-13-45T00:00:00Z' }, /not a real instant/],
+    [{ mode: 'manual', now: '2030-13-45T00:00:00Z' }, /now/],
     [{ mode: 'system', now: '2030-01-01T00:00:00Z' }, /for mode "manual" only/]
   ]
   for (const [body, message] of bad) {

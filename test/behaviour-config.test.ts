@@ -4,11 +4,6 @@ import { checkFixtures, defaultFixtures, FixturesError } from '../src/domain/fix
 import { createAjv } from '../src/validation.js'
 import { build, SERVICE_URL, get } from './helper.js'
 
-// Fixtures carry date-time fields; this Ajv knows the format whether or not createAjv declares it yet.
-function ajv () {
-  return createAjv().addFormat('date-time', { type: 'string', validate: (s: string) => !Number.isNaN(Date.parse(s)) })
-}
-
 t.test('behaviour flags default to Northflank\'s limit, not enforced, and no latency or rollout steps', async (t) => {
   const config = parseConfig([], {})
   t.match(config, { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 })
@@ -25,14 +20,14 @@ t.test('behaviour flags and their environment variables are read and checked', a
 })
 
 t.test('fixtures may hold fault rules, which act from the start', async (t) => {
-  const fixtures = checkFixtures(ajv(), { ...defaultFixtures(), faults: [{ match: { method: 'GET' }, action: { status: 503 }, times: 1 }] }, 'f.json')
+  const fixtures = checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ match: { method: 'GET' }, action: { status: 503 }, times: 1 }] }, 'f.json')
   const app = await build(t, { fixtures })
   t.equal((await get(app, SERVICE_URL)).statusCode, 503)
   t.equal((await get(app, SERVICE_URL)).statusCode, 200)
 })
 
 t.test('fixtures with a bad fault rule are refused, naming the rule', async (t) => {
-  t.throws(() => checkFixtures(ajv(), { ...defaultFixtures(), faults: [{ action: { status: 500 } }, { action: { status: 500, drop: true } }] }, 'f.json'),
+  t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 500 } }, { action: { status: 500, drop: true } }] }, 'f.json'),
     new FixturesError('f.json', 'faults[1]: action cannot both answer a status and drop the connection'))
-  t.throws(() => checkFixtures(ajv(), { ...defaultFixtures(), faults: [{ action: { status: 99 } }] }, 'f.json'), FixturesError)
+  t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 99 } }] }, 'f.json'), FixturesError)
 })
