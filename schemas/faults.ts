@@ -92,3 +92,18 @@ export const RateLimitSettingsSchema = Type.Object({
   windowSeconds: Type.Integer({ minimum: 1, maximum: 86400, description: 'Window, from a token\'s first request (Northflank: 3600)' })
 }, { additionalProperties: false })
 export type RateLimitSettings = Static<typeof RateLimitSettingsSchema>
+
+const StepDuration = Type.Integer({ minimum: 0, maximum: 86400000 })
+
+/**
+ * One rollout as a service stores it (src/domain/rollout.ts), and as a state dump holds it:
+ * GET service derives `status.deployment` from it and the clock.
+ */
+export const RolloutStateSchema = Type.Object({
+  startedAt: Type.String({ format: 'date-time', description: 'When the update was accepted' }),
+  pendingMs: StepDuration,
+  inProgressMs: StepDuration,
+  outcome: Type.Unsafe<'COMPLETED' | 'FAILED'>({ type: 'string', enum: ['COMPLETED', 'FAILED'] }),
+  deployedSHA: Type.Optional(Type.String({ description: 'The commit being deployed, when a build is' })),
+  waitingForBuild: Type.Optional(Type.Boolean({ description: 'latest with no build yet: stays PENDING' }))
+}, { additionalProperties: false })

@@ -1,6 +1,8 @@
 import t from 'tap'
+import { RolloutStateSchema } from '../schemas/faults.js'
 import { ControlledClock, ManualClock } from '../src/domain/clock.js'
 import { rolloutStatus, startRollout } from '../src/domain/rollout.js'
+import { createAjv } from '../src/validation.js'
 import { build, DEPLOYMENT_URL, get, post, SERVICE_URL } from './helper.js'
 
 const T0 = new Date('2026-03-01T12:00:00.000Z')
@@ -32,6 +34,14 @@ t.test('a rollout waiting for a build stays PENDING however late', async (t) => 
   const r = startRollout({ pendingMs: 0, inProgressMs: 0, outcome: 'COMPLETED' }, T0, undefined, true)
   t.same(rolloutStatus(r, at(86_400_000)), { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
   t.same(JSON.parse(JSON.stringify(r)), r, 'a rollout is plain data')
+})
+
+t.test('stored rollouts match the schema a state dump checks them with', async (t) => {
+  const valid = createAjv().compile(RolloutStateSchema)
+  t.ok(valid(startRollout({ pendingMs: 1, inProgressMs: 2, outcome: 'FAILED' }, T0, SHA, false)))
+  t.ok(valid(startRollout({ pendingMs: 0, inProgressMs: 0, outcome: 'COMPLETED' }, T0, undefined, true)))
+  t.notOk(valid({ startedAt: 'yesterday', pendingMs: 0, inProgressMs: 0, outcome: 'COMPLETED' }), 'a bad time is refused')
+  t.notOk(valid({ startedAt: T0.toISOString(), pendingMs: -1, inProgressMs: 0, outcome: 'COMPLETED' }), 'a negative step is refused')
 })
 
 t.test('a manual clock stands still until set or advanced', async (t) => {

@@ -6,6 +6,8 @@
  * steps, their order and the `DEPLOYING` reason follow the enums of the public API; Northflank does not
  * document their timing. No Fastify here.
  */
+import type { Static } from '@sinclair/typebox'
+import type { RolloutStateSchema } from '../../schemas/faults.js'
 import type { DeploymentStatus, RolloutStatus } from '../../schemas/service.js'
 
 /** How long a rollout stays in each step, in milliseconds; zero skips the step. */
@@ -24,18 +26,13 @@ export interface RolloutPlan extends RolloutSettings {
   outcome: RolloutOutcome
 }
 
-/** One rollout as stored on a service: plain data (it survives a JSON round trip). */
-export interface Rollout extends RolloutPlan {
-  /** When the update was accepted, ISO 8601. */
-  startedAt: string
-  /** The commit being deployed, when a build is. */
-  deployedSHA?: string
-  /**
-   * `buildSHA: latest` with no build on the branch: the docs say the service "will be updated but no
-   * instances will be deployed until a build is available", so the rollout stays PENDING.
-   */
-  waitingForBuild?: boolean
-}
+/**
+ * One rollout as stored on a service: plain data (it survives a JSON round trip), with its schema in
+ * schemas/faults.ts for state dumps. `waitingForBuild` marks `buildSHA: latest` with no build on the
+ * branch: the docs say the service "will be updated but no instances will be deployed until a build is
+ * available", so the rollout stays PENDING.
+ */
+export type Rollout = Static<typeof RolloutStateSchema>
 
 export function startRollout (plan: RolloutPlan, now: Date, deployedSHA: string | undefined, waitingForBuild: boolean): Rollout {
   return {
