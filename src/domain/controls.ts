@@ -25,13 +25,13 @@ export interface ControlOptions {
 
 export class Controls {
   readonly clock: ControlledClock
-  readonly faults = new FaultRules()
+  faults = new FaultRules()
   latencyMs = 0
   rollout: RolloutSettings = { ...IMMEDIATE }
   rateLimit: RateLimitSettings = { ...NORTHFLANK_RATE_LIMIT }
   private readonly resetListeners: Array<() => void> = []
 
-  constructor (private readonly options: ControlOptions = {}) {
+  constructor (private options: ControlOptions = {}) {
     this.clock = new ControlledClock(options.clock ?? systemClock)
     this.reset()
   }
@@ -42,10 +42,20 @@ export class Controls {
     this.rollout = { ...IMMEDIATE, ...this.options.rollout }
     this.rateLimit = { ...NORTHFLANK_RATE_LIMIT, ...this.options.rateLimit }
     this.clock.setSystem()
-    this.faults.clear()
     // Checked with the fixtures (checkFixtures), so these adds do not throw.
-    for (const rule of this.options.faults ?? []) this.faults.add(rule)
+    this.useFixtureFaults(this.options.faults)
     for (const listener of this.resetListeners) listener()
+  }
+
+  /**
+   * New fixtures were loaded (admin API): their `faults` replace the rules now in force, and those of a
+   * later reset. Other settings stay as they are. A bad rule throws its ApiError and changes nothing.
+   */
+  useFixtureFaults (rules: FaultRuleInput[] | undefined): void {
+    const faults = new FaultRules()
+    for (const rule of rules ?? []) faults.add(rule)
+    this.faults = faults
+    this.options = { ...this.options, faults: rules }
   }
 
   /** Called after every reset (the rate limiter starts its counts afresh). */
