@@ -9,6 +9,12 @@ export const ConfigSchema = Type.Object({
   logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info' }),
   logPretty: Type.Boolean({ default: false }),
   fixtures: Type.Optional(Type.String({ minLength: 1 })),
-  bodyLimit: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body, in bytes' })
+  bodyLimit: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body, in bytes' }),
+  rateLimit: Type.Boolean({ default: false, description: 'Answer 429 past the rate limit (the headers are always sent)' }),
+  rateLimitMax: Type.Integer({ minimum: 1, maximum: 1000000000, default: 1000, description: 'Requests per window and token' }),
+  rateLimitWindow: Type.Integer({ minimum: 1, maximum: 86400, default: 3600, description: 'Rate-limit window, in seconds' }),
+  latency: Type.Integer({ minimum: 0, maximum: 60000, default: 0, description: 'Delay added to every API request, in ms' }),
+  rolloutPending: Type.Integer({ minimum: 0, maximum: 86400000, default: 0, description: 'How long a rollout stays PENDING, in ms' }),
+  rolloutInProgress: Type.Integer({ minimum: 0, maximum: 86400000, default: 0, description: 'How long a rollout stays IN_PROGRESS, in ms' })
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>

@@ -7,12 +7,15 @@ import swagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
+import { Controls, type ControlOptions } from './domain/controls.js'
 import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
+import { adminFaultRoutes } from './routes/admin-faults.js'
 import { apiRoutes } from './routes/api.js'
+import { behaviourPlugin } from './routes/behaviour.js'
 import { healthRoutes } from './routes/health.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
@@ -25,11 +28,14 @@ export interface AppOptions {
   /** Largest request body in bytes. */
   bodyLimit?: number
   clock?: Clock
+  /** Latency, rollout step durations and rate limits at start (and after a reset). */
+  behaviour?: Omit<ControlOptions, 'clock' | 'faults'>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     emulator: Emulator
+    controls: Controls
   }
 }
 
@@ -77,8 +83,11 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     connectionTimeout: 60_000
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const emulator = new Emulator(options.fixtures ?? defaultFixtures(), options.clock)
+  const fixtures = options.fixtures ?? defaultFixtures()
+  const controls = new Controls({ ...options.behaviour, clock: options.clock, faults: fixtures.faults })
+  const emulator = new Emulator(fixtures, controls.clock)
   app.decorate('emulator', emulator)
+  app.decorate('controls', controls)
   app.setValidatorCompiler(validatorCompiler(createAjv()))
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
@@ -98,8 +107,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
+  await app.register(behaviourPlugin, { controls })
   await app.register(healthRoutes)
-  await app.register(apiRoutes(emulator))
+  await app.register(adminFaultRoutes(controls))
+  await app.register(apiRoutes(emulator, controls))
   await app.register(openapiRoutes)
   return app
 }

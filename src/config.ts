@@ -10,7 +10,13 @@ export const SETTINGS = {
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL' },
   logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY' },
   fixtures: { flag: 'fixtures', env: 'NORTHFLANK_MOCK_FIXTURES' },
-  bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' }
+  bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' },
+  rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT' },
+  rateLimitMax: { flag: 'rate-limit-max', env: 'NORTHFLANK_MOCK_RATE_LIMIT_MAX' },
+  rateLimitWindow: { flag: 'rate-limit-window', env: 'NORTHFLANK_MOCK_RATE_LIMIT_WINDOW' },
+  latency: { flag: 'latency', env: 'NORTHFLANK_MOCK_LATENCY' },
+  rolloutPending: { flag: 'rollout-pending', env: 'NORTHFLANK_MOCK_ROLLOUT_PENDING' },
+  rolloutInProgress: { flag: 'rollout-in-progress', env: 'NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS' }
 } as const satisfies Record<keyof Config, { flag: string, env: string }>
 
 export const USAGE = `Usage: northflank-mock [options]
@@ -22,6 +28,12 @@ Options (each also read from the environment variable shown):
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent       LOG_LEVEL (info)
   --log-pretty        human-readable logs (needs pino-pretty)        LOG_PRETTY (false)
   --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
+  --rate-limit        answer 429 past the rate limit (headers always) NORTHFLANK_MOCK_RATE_LIMIT (false)
+  --rate-limit-max N  requests per window and token                   NORTHFLANK_MOCK_RATE_LIMIT_MAX (1000)
+  --rate-limit-window S  window in seconds                            NORTHFLANK_MOCK_RATE_LIMIT_WINDOW (3600)
+  --latency MS        delay added to every API request                NORTHFLANK_MOCK_LATENCY (0)
+  --rollout-pending MS      time a rollout stays PENDING              NORTHFLANK_MOCK_ROLLOUT_PENDING (0)
+  --rollout-in-progress MS  time it then stays IN_PROGRESS            NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS (0)
   --help              print this and exit`
 
 export class ConfigError extends Error {
@@ -41,6 +53,12 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         'log-pretty': { type: 'boolean' },
         fixtures: { type: 'string' },
         'body-limit': { type: 'string' },
+        'rate-limit': { type: 'boolean' },
+        'rate-limit-max': { type: 'string' },
+        'rate-limit-window': { type: 'string' },
+        latency: { type: 'string' },
+        'rollout-pending': { type: 'string' },
+        'rollout-in-progress': { type: 'string' },
         help: { type: 'boolean' }
       }
     }).values

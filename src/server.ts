@@ -17,6 +17,11 @@ async function main (): Promise<void> {
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,
+    behaviour: {
+      latencyMs: config.latency,
+      rollout: { pendingMs: config.rolloutPending, inProgressMs: config.rolloutInProgress },
+      rateLimit: { enforce: config.rateLimit, max: config.rateLimitMax, windowSeconds: config.rateLimitWindow }
+    },
     logger: {
       level: config.logLevel,
       ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {})

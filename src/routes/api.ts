@@ -9,9 +9,11 @@ import { ErrorResponses } from '../../schemas/error.js'
 import { ServiceParamsSchema, TeamServiceParamsSchema } from '../../schemas/params.js'
 import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema } from '../../schemas/service.js'
 import { authorize, bearerToken, Permissions } from '../domain/auth.js'
+import type { Controls } from '../domain/controls.js'
 import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
 import type { Emulator } from '../domain/emulator.js'
 import { Errors } from '../errors.js'
+import { requestFacts } from './behaviour.js'
 
 /** Each route's prefix, its params, and what its operationIds end with (they must be unique in OpenAPI). */
 const PREFIXES = [
@@ -42,7 +44,7 @@ declare module 'fastify' {
   }
 }
 
-export function apiRoutes (emulator: Emulator) {
+export function apiRoutes (emulator: Emulator, controls: Controls) {
   return async function (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -69,7 +71,8 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        updateDeployment(emulator.state, projectId, serviceId, request.body, emulator.clock.now())
+        updateDeployment(emulator.state, projectId, serviceId, request.body, emulator.clock.now(),
+          () => controls.planRollout(requestFacts(request)))
         return { data: {} }
       })
 
@@ -98,7 +101,7 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readService(emulator.state, projectId, serviceId) }
+        return { data: readService(emulator.state, projectId, serviceId, emulator.clock.now()) }
       })
 
       allowed.set(`${prefix}/deployment`, ['GET', 'HEAD', 'POST'])
