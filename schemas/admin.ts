@@ -6,7 +6,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema } from './deployment.js'
 import { TokenFixtureSchema } from './fixtures.js'
-import { DeploymentStatusSchema, SERVICE_TYPES, type ServiceType } from './service.js'
+import { RolloutStateSchema } from './faults.js'
+import { SERVICE_TYPES, type ServiceType } from './service.js'
 
 export const ADMIN_TAG = 'Mock admin'
 
@@ -136,8 +137,12 @@ export const ServiceStateSchema = Type.Object({
     buildpack: BuildpackStored,
     instances: Type.Integer({ minimum: 0 })
   }, { additionalProperties: false })),
-  // Open: the rollout lifecycle keeps its own fields here.
-  status: Type.Object({ deployment: Type.Optional(DeploymentStatusSchema) }, { additionalProperties: true })
+  status: Type.Object({
+    rollout: Type.Optional(Type.Object(RolloutStateSchema.properties, {
+      additionalProperties: false,
+      description: 'The latest rollout; GET service derives status.deployment from it and the clock'
+    }))
+  }, { additionalProperties: false })
 }, { additionalProperties: false })
 export type ServiceState = Static<typeof ServiceStateSchema>
 

@@ -13,6 +13,12 @@ export const ConfigSchema = Type.Object({
   adminToken: Type.Optional(Type.String({ minLength: 1, description: 'When set, /_mock/* (but health) needs it in x-mock-admin-token' })),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000, description: 'Requests each journal keeps; 0: none' }),
   isolation: Type.Boolean({ default: false, description: 'One namespace (state, journal) per API token' }),
-  stateFile: Type.Optional(Type.String({ minLength: 1, description: 'State loaded at start, saved (atomically) at shutdown' }))
+  stateFile: Type.Optional(Type.String({ minLength: 1, description: 'State loaded at start, saved (atomically) at shutdown' })),
+  rateLimit: Type.Boolean({ default: false, description: 'Answer 429 past the rate limit (the headers are always sent)' }),
+  rateLimitMax: Type.Integer({ minimum: 1, maximum: 1000000000, default: 1000, description: 'Requests per window and token' }),
+  rateLimitWindow: Type.Integer({ minimum: 1, maximum: 86400, default: 3600, description: 'Rate-limit window, in seconds' }),
+  latency: Type.Integer({ minimum: 0, maximum: 60000, default: 0, description: 'Delay added to every API request, in ms' }),
+  rolloutPending: Type.Integer({ minimum: 0, maximum: 86400000, default: 0, description: 'How long a rollout stays PENDING, in ms' }),
+  rolloutInProgress: Type.Integer({ minimum: 0, maximum: 86400000, default: 0, description: 'How long a rollout stays IN_PROGRESS, in ms' })
 }, { additionalProperties: false })
 export type Config = Static<typeof ConfigSchema>

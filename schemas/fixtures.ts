@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema, ExternalSourceSchema, InternalSourceSchema } from './deployment.js'
+import { FaultRuleInputSchema } from './faults.js'
 import { BUILD_SERVICE_ID_PATTERN } from './patterns.js'
 
 const Id = (description: string) => Type.String({ pattern: BUILD_SERVICE_ID_PATTERN, minLength: 1, maxLength: 54, description })
@@ -60,6 +61,8 @@ export type TokenFixture = Static<typeof TokenFixtureSchema>
 export const FixturesSchema = Type.Object({
   projects: Type.Array(ProjectFixtureSchema),
   /** When present, only these tokens are accepted (401 otherwise); absent: any bearer token is. */
-  tokens: Type.Optional(Type.Array(TokenFixtureSchema))
+  tokens: Type.Optional(Type.Array(TokenFixtureSchema)),
+  /** Fault rules in place at start and after every reset, as POST /_mock/faults takes them. */
+  faults: Type.Optional(Type.Array(FaultRuleInputSchema, { maxItems: 1000 }))
 }, { additionalProperties: false })
 export type Fixtures = Static<typeof FixturesSchema>

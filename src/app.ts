@@ -7,15 +7,18 @@ import swagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
+import { Controls, type ControlOptions } from './domain/controls.js'
 import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
+import { adminFaultRoutes } from './routes/admin-faults.js'
 import { apiRoutes } from './routes/api.js'
 import { readStateFile, writeStateFile } from './domain/persistence.js'
-import { adminRoutes } from './routes/admin.js'
+import { adminGuard, adminRoutes } from './routes/admin.js'
 import { journalCapture, journalStart } from './routes/capture.js'
+import { behaviourPlugin } from './routes/behaviour.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -27,6 +30,8 @@ export interface AppOptions {
   /** Largest request body in bytes. */
   bodyLimit?: number
   clock?: Clock
+  /** Latency, rollout step durations and rate limits at start (and after a reset). */
+  behaviour?: Omit<ControlOptions, 'clock' | 'faults'>
   /** When set, /_mock/* (except health) needs it in the x-mock-admin-token header. */
   adminToken?: string
   /** Requests each journal keeps (default 1000); 0 turns the journal off. */
@@ -45,6 +50,7 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     emulator: Emulator
+    controls: Controls
   }
 }
 
@@ -94,15 +100,23 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   const ajv = createAjv()
   const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
-  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), options.clock, {
+  const fixtures = saved?.fixtures ?? options.fixtures ?? defaultFixtures()
+  const controls = new Controls({ ...options.behaviour, clock: options.clock, faults: fixtures.faults })
+  const emulator = new Emulator(fixtures, controls.clock, {
     isolation: options.isolation,
     journalSize: options.journalSize,
     maxNamespaces: options.maxNamespaces
   })
   if (saved !== undefined) emulator.state = saved.state
+  // A full reset also clears what Controls hold: fault rules (back to the fixtures'), latency, clock, limits.
+  // Scoped resets leave them: they are shared by every namespace and project.
+  emulator.onReset((scope) => {
+    if (scope.token === undefined && scope.projectId === undefined) controls.reset()
+  })
   const stateFile = options.stateFile
   if (stateFile !== undefined) app.addHook('onClose', async () => writeStateFile(stateFile, emulator))
   app.decorate('emulator', emulator)
+  app.decorate('controls', controls)
   // Set by the API's auth hook and the body parser; declared here so every request has the same shape.
   app.decorateRequest('mockNamespace', null)
   app.decorateRequest('mockRawBody', null)
@@ -120,6 +134,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.addHook('onSend', async (_request, reply) => {
     reply.header(NAME_HEADER, VERSION)
   })
+  if (options.adminToken !== undefined) app.addHook('onRequest', adminGuard(options.adminToken))
   if (emulator.journalSize > 0) {
     app.addHook('onRequest', journalStart)
     app.addHook('onSend', journalCapture(emulator))
@@ -135,8 +150,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
 
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
-  await app.register(adminRoutes(emulator, { adminToken: options.adminToken }))
-  await app.register(apiRoutes(emulator))
+  await app.register(behaviourPlugin, { controls })
+  await app.register(adminRoutes(emulator, controls))
+  await app.register(adminFaultRoutes(controls))
+  await app.register(apiRoutes(emulator, controls))
   await app.register(openapiRoutes)
   return app
 }

@@ -14,7 +14,13 @@ export const SETTINGS = {
   adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN' },
   journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE' },
   isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION' },
-  stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE' }
+  stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE' },
+  rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT' },
+  rateLimitMax: { flag: 'rate-limit-max', env: 'NORTHFLANK_MOCK_RATE_LIMIT_MAX' },
+  rateLimitWindow: { flag: 'rate-limit-window', env: 'NORTHFLANK_MOCK_RATE_LIMIT_WINDOW' },
+  latency: { flag: 'latency', env: 'NORTHFLANK_MOCK_LATENCY' },
+  rolloutPending: { flag: 'rollout-pending', env: 'NORTHFLANK_MOCK_ROLLOUT_PENDING' },
+  rolloutInProgress: { flag: 'rollout-in-progress', env: 'NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS' }
 } as const satisfies Record<keyof Config, { flag: string, env: string }>
 
 export const USAGE = `Usage: northflank-mock [options]
@@ -30,6 +36,12 @@ Options (each also read from the environment variable shown):
   --journal-size N    requests the journal keeps; 0 turns it off     NORTHFLANK_MOCK_JOURNAL_SIZE (1000)
   --isolation         one state and journal per API token            NORTHFLANK_MOCK_ISOLATION (false)
   --state-file FILE   state loaded at start, saved at shutdown       NORTHFLANK_MOCK_STATE_FILE
+  --rate-limit        answer 429 past the rate limit (headers always) NORTHFLANK_MOCK_RATE_LIMIT (false)
+  --rate-limit-max N  requests per window and token                   NORTHFLANK_MOCK_RATE_LIMIT_MAX (1000)
+  --rate-limit-window S  window in seconds                            NORTHFLANK_MOCK_RATE_LIMIT_WINDOW (3600)
+  --latency MS        delay added to every API request                NORTHFLANK_MOCK_LATENCY (0)
+  --rollout-pending MS      time a rollout stays PENDING              NORTHFLANK_MOCK_ROLLOUT_PENDING (0)
+  --rollout-in-progress MS  time it then stays IN_PROGRESS            NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS (0)
   --help              print this and exit`
 
 export class ConfigError extends Error {
@@ -53,6 +65,12 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         'journal-size': { type: 'string' },
         isolation: { type: 'boolean' },
         'state-file': { type: 'string' },
+        'rate-limit': { type: 'boolean' },
+        'rate-limit-max': { type: 'string' },
+        'rate-limit-window': { type: 'string' },
+        latency: { type: 'string' },
+        'rollout-pending': { type: 'string' },
+        'rollout-in-progress': { type: 'string' },
         help: { type: 'boolean' }
       }
     }).values

@@ -91,7 +91,24 @@ export const Errors = {
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
     { reason: 'too-many-namespaces', max }),
   invalidFixtures: (message: string) => new ApiError(400, message, { reason: 'invalid-fixtures' }),
-  invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' })
+  scopedFaults: () => new ApiError(400,
+    'body.faults: fault rules are shared by every namespace; load them without ?token=, or add them with POST /_mock/faults',
+    { reason: 'scoped-faults' }),
+  invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' }),
+  // Reference §4: Northflank limits each token; the 429's message and details are not published (inferred).
+  rateLimited: (limit: number, retryAfterSeconds: number) => new ApiError(429,
+    `Rate limit exceeded: ${limit} requests per window; retry in ${retryAfterSeconds} s`,
+    { reason: 'rate-limited', limit, retryAfter: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) }),
+  // The test control plane (/_mock/…): injected faults say they were injected, in message and details.
+  injectedFault: (status: number, by: string, message?: string) => new ApiError(status,
+    message ?? `${STATUS_CODES[status] ?? 'Error'} (injected by ${by})`, { injected: true, by }),
+  badPrefer: (problem: string) => new ApiError(400, `Prefer header: ${problem}`, { reason: 'bad-prefer' }),
+  faultRuleNotFound: (id: string) => new ApiError(404, `No fault rule "${id}"`, { id }),
+  faultRuleExists: (id: string) => new ApiError(409, `A fault rule "${id}" exists already`, { id }),
+  tooManyFaultRules: (max: number) => new ApiError(409,
+    `At most ${max} fault rules at once: remove some first (DELETE /_mock/faults)`, { max }),
+  clockNotManual: () => new ApiError(409,
+    'The clock is not manual: PUT /_mock/clock {"mode":"manual"} first', { mode: 'system' })
 }
 
 /** A Fastify or Node error carrying an HTTP status (bad JSON, 413, 415…), or anything else thrown. */

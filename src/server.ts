@@ -22,6 +22,11 @@ async function main (): Promise<void> {
     journalSize: config.journalSize,
     isolation: config.isolation,
     stateFile: config.stateFile,
+    behaviour: {
+      latencyMs: config.latency,
+      rollout: { pendingMs: config.rolloutPending, inProgressMs: config.rolloutInProgress },
+      rateLimit: { enforce: config.rateLimit, max: config.rateLimitMax, windowSeconds: config.rateLimitWindow }
+    },
     logger: {
       level: config.logLevel,
       ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : {})

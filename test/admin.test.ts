@@ -151,7 +151,7 @@ t.test('GET /_mock/state', async (t) => {
     const state = (await admin(app, 'GET', '/_mock/state')).json()
     const service = state.projects[PROJECT].services[SERVICE]
     t.same(service.deployment.source, { kind: 'external', imagePath: 'ghcr.io/acme/app:2', credentials: 'creds' })
-    t.equal(service.status.deployment.status, 'COMPLETED')
+    t.equal(service.status.rollout.outcome, 'COMPLETED')
     t.same(Object.keys(state.projects[PROJECT].services).sort(), ['example-build-service', 'example-combined-service', 'example-service'])
     t.notOk('tokens' in state, 'no token list: any token is accepted')
   })
@@ -393,4 +393,61 @@ t.test('asBadRequest turns document errors into 400s and lets anything else thro
     t.equal(err, bug, 'the very same error, not wrapped')
     t.notOk(err instanceof ApiError)
   }
+})
+
+t.test('the control plane and fault rules', async (t) => {
+  const FAULT = { id: 'down', match: { method: 'POST' as const }, action: { status: 503 } }
+
+  t.test('a full reset clears fault rules added at run time; a scoped one leaves them', async (t) => {
+    const app = await build(t, { isolation: true })
+    t.equal((await admin(app, 'POST', '/_mock/faults', FAULT)).statusCode, 201)
+    t.equal((await post(app, DEPLOYMENT_URL, nginx('x'))).statusCode, 503)
+    await admin(app, 'POST', '/_mock/reset?token=test-token')
+    await admin(app, 'POST', `/_mock/reset?project=${PROJECT}`)
+    t.equal((await post(app, DEPLOYMENT_URL, nginx('x'))).statusCode, 503, 'rules are shared: a scoped reset keeps them')
+    await admin(app, 'POST', '/_mock/reset')
+    t.same((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
+    t.equal((await post(app, DEPLOYMENT_URL, nginx('x'))).statusCode, 200)
+  })
+
+  t.test('loading fixtures with faults puts their rules in force, and a reset returns to them', async (t) => {
+    const app = await build(t)
+    const res = await admin(app, 'POST', '/_mock/fixtures', { ...SMALL, faults: [FAULT] })
+    t.equal(res.statusCode, 200)
+    const url = '/v1/projects/shop/services/web/deployment'
+    t.equal((await post(app, url, nginx('x'))).statusCode, 503)
+    await admin(app, 'DELETE', '/_mock/faults')
+    t.equal((await post(app, url, nginx('x'))).statusCode, 200)
+    await admin(app, 'POST', '/_mock/reset')
+    t.equal((await post(app, url, nginx('x'))).statusCode, 503, 'the fixtures\' rules are back')
+    t.equal((await admin(app, 'GET', '/_mock/journal')).json().entries.length, 1, 'the journal was cleared by the reset')
+  })
+
+  t.test('fixtures with a bad fault rule are a 400 naming it, and neither state nor rules change', async (t) => {
+    const app = await build(t)
+    await post(app, DEPLOYMENT_URL, nginx('before'))
+    const res = await admin(app, 'POST', '/_mock/fixtures', { ...SMALL, faults: [FAULT, FAULT] })
+    t.equal(res.statusCode, 400)
+    t.match(res.json().error, { message: /^body\.faults\[1\]: /, details: { reason: 'invalid-fixtures' } })
+    t.equal((await readBack(app)).external.imagePath, 'nginx:before')
+    t.same((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
+  })
+
+  t.test('fixtures loaded for one namespace cannot bring fault rules, which every namespace shares', async (t) => {
+    const app = await build(t, { isolation: true })
+    const res = await admin(app, 'POST', '/_mock/fixtures?token=a', { ...SMALL, faults: [FAULT] })
+    t.equal(res.statusCode, 400)
+    t.match(res.json().error, { message: /^body\.faults: /, details: { reason: 'scoped-faults' } })
+    t.equal((await admin(app, 'POST', '/_mock/fixtures?token=a', SMALL)).statusCode, 200)
+  })
+
+  t.test('the admin token guards the fault, clock and unknown /_mock/ routes too, never the API', async (t) => {
+    const app = await build(t, { adminToken: 'adm' })
+    for (const url of ['/_mock/faults', '/_mock/clock', '/_mock/nothing', '//_mock/state?x=1']) {
+      t.equal((await admin(app, 'GET', url)).statusCode, 401, url)
+    }
+    t.equal((await admin(app, 'GET', '/_mock/faults', undefined, { 'x-mock-admin-token': 'adm' })).statusCode, 200)
+    t.equal((await admin(app, 'GET', '/_mock/health?verbose=1')).statusCode, 200)
+    t.equal((await get(app, '/_mockery')).statusCode, 404, 'a path that only starts like /_mock is not guarded')
+  })
 })

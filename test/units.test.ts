@@ -37,7 +37,7 @@ t.test('Emulator.reset returns the state to the fixtures', async (t) => {
   emulator.reset()
   const svc = emulator.state.projects.get('default-project')?.services.get('example-service')
   t.same(svc?.deployment?.source, { kind: 'external', imagePath: 'nginx:latest', credentials: undefined })
-  t.same(svc?.status.deployment?.lastTransitionTime, '2026-01-01T00:00:00.000Z', 'as deployed at fixture time, not at the update')
+  t.same(svc?.status.rollout?.startedAt, '2026-01-01T00:00:00.000Z', 'as deployed at fixture time, not at the update')
 })
 
 t.test('packageVersion reads the nearest package.json up the tree, or says 0.0.0', async (t) => {

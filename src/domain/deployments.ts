@@ -7,6 +7,7 @@ import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'
 import { Errors } from '../errors.js'
 import type { Build, Builder, Deployment, ImageSource, Project, Service, State } from './model.js'
 import { registryProvider } from './registry.js'
+import { IMMEDIATE, rolloutStatus, startRollout, type RolloutPlan } from './rollout.js'
 
 const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/deployment example
 
@@ -22,12 +23,18 @@ export function findService (state: State, projectId: string, serviceId: string)
   return service
 }
 
+/** Rollouts complete at once unless a plan says otherwise. */
+const immediate = (): RolloutPlan => ({ ...IMMEDIATE, outcome: 'COMPLETED' })
+
 /**
  * Applies an update. Either it throws an ApiError and nothing has changed, or it returns the service's new
- * deployment, already in place: the new value is built first and assigned in one step.
+ * deployment, already in place: the new value is built first and assigned in one step. `plan` is asked how
+ * the rollout will go only once the update is accepted and something is to be rolled out, so a fault rule
+ * that fails rollouts is not spent on a refused update.
  */
 export function updateDeployment (
-  state: State, projectId: string, serviceId: string, body: UpdateDeploymentBody, now: Date
+  state: State, projectId: string, serviceId: string, body: UpdateDeploymentBody, now: Date,
+  plan: () => RolloutPlan = immediate
 ): Deployment {
   const project = findProject(state, projectId)
   const service = findService(state, projectId, serviceId)
@@ -51,12 +58,12 @@ export function updateDeployment (
     docker: body.docker ?? current.docker,
     buildpack: ('buildpack' in body ? body.buildpack : undefined) ?? current.buildpack
   }
-  service.deployment = next
   const deployedSHA = next.source?.kind === 'internal' ? next.source.deployedSHA : undefined
-  // The rollout completes at once; lastTransitionTime says when.
-  service.status = {
-    deployment: { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: now.toISOString(), deployedSHA }
-  }
+  // `latest` with no build yet: updated, but nothing to roll out until a build exists (docs).
+  const waitingForBuild = next.source?.kind === 'internal' && deployedSHA === undefined
+  const rollout = startRollout(waitingForBuild ? immediate() : plan(), now, deployedSHA, waitingForBuild)
+  service.deployment = next
+  service.status = { rollout }
   return next
 }
 
@@ -187,9 +194,10 @@ function selfSource (serviceId: string, builder: Builder): ImageSource {
   }
 }
 
-/** GET …/services/{serviceId} (reference §5). */
-export function readService (state: State, projectId: string, serviceId: string): ServiceRead {
+/** GET …/services/{serviceId} (reference §5); `status.deployment` is the rollout's status at `now`. */
+export function readService (state: State, projectId: string, serviceId: string, now: Date): ServiceRead {
   const service = findService(state, projectId, serviceId)
+  const rollout = service.status.rollout
   const read: ServiceRead = {
     id: service.id,
     appId: `/${projectId}/${service.id}`,
@@ -202,7 +210,7 @@ export function readService (state: State, projectId: string, serviceId: string)
     disabledCI: false,
     disabledCD: false,
     billing: { deploymentPlan: 'nf-compute-20' },
-    status: service.status,
+    status: rollout === undefined ? {} : { deployment: rolloutStatus(rollout, now) },
     servicePaused: false,
     ports: []
   }

@@ -7,6 +7,7 @@ import type { Ajv, ValidateFunction } from 'ajv'
 import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
 import { problemsOf } from '../validation.js'
 import { updateDeployment } from './deployments.js'
+import { checkFaultRules } from './faults.js'
 import type { Project, Service, State, TokenGrant } from './model.js'
 
 /** The seed's names (docs examples), so its three example requests work against a fresh emulator. */
@@ -71,6 +72,8 @@ export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures
   }
   const fixtures = doc as Fixtures
   buildState(fixtures, source) // throws FixturesError on what only building reveals
+  const faultProblem = checkFaultRules(fixtures.faults ?? [])
+  if (faultProblem !== undefined) throw new FixturesError(source, faultProblem)
   return fixtures
 }
 

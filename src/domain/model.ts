@@ -1,6 +1,7 @@
 /** The emulator's state: plain data, no Fastify. */
 import type { BuildpackConfig, DockerConfig } from '../../schemas/deployment.js'
-import type { DeploymentStatus, ServiceType } from '../../schemas/service.js'
+import type { ServiceType } from '../../schemas/service.js'
+import type { Rollout } from './rollout.js'
 
 export interface Build {
   id: string
@@ -56,7 +57,8 @@ export interface Service {
   builder?: Builder
   /** Deployment and combined services. */
   deployment?: Deployment
-  status: { deployment?: DeploymentStatus }
+  /** The latest rollout; GET service derives `status.deployment` from it. */
+  status: { rollout?: Rollout }
 }
 
 export interface Project {

@@ -4,7 +4,7 @@
  * Errors use the same envelope as the emulated API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestHookHandler } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import {
   ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, HealthSchema, JournalQuerySchema, JournalSchema, ResetQuerySchema,
@@ -12,18 +12,15 @@ import {
 } from '../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../schemas/error.js'
 import { FixturesSchema } from '../../schemas/fixtures.js'
+import type { Controls } from '../domain/controls.js'
 import { StateError, type Emulator, type JournalFilter } from '../domain/emulator.js'
+import { checkFaultRules } from '../domain/faults.js'
 import { FixturesError } from '../domain/fixtures.js'
 import { view } from '../domain/journal.js'
 import { Errors } from '../errors.js'
 import { VERSION } from '../version.js'
 
 export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token'
-
-export interface AdminOptions {
-  /** When set, every admin route but health answers 401 without it. */
-  adminToken?: string
-}
 
 const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
 const tags = [ADMIN_TAG]
@@ -55,7 +52,26 @@ export function asBadRequest<T> (run: () => T): T {
   }
 }
 
-export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
+const ADMIN_PATH = /^\/+_mock(?:\/|$|\?)/
+const HEALTH_PATH = /^\/+_mock\/health(?:\?|$)/
+
+/**
+ * The admin token check, for every /_mock/ request but health (Docker healthchecks and harnesses poll it
+ * before anything else): a root hook, so it guards the fault, clock and rate-limit routes and unknown
+ * /_mock/ paths too. Registered only when a token is set.
+ */
+export function adminGuard (adminToken: string): onRequestHookHandler {
+  const expected = digest(adminToken)
+  return async function (request) {
+    if (!ADMIN_PATH.test(request.url) || HEALTH_PATH.test(request.url)) return
+    const sent = request.headers[ADMIN_TOKEN_HEADER]
+    if (typeof sent !== 'string' || sent === '') throw Errors.adminUnauthorized(false)
+    // Compared as digests: same length, constant time.
+    if (!timingSafeEqual(digest(sent), expected)) throw Errors.adminUnauthorized(true)
+  }
+}
+
+export function adminRoutes (emulator: Emulator, controls: Controls) {
   return async function (app: FastifyInstance): Promise<void> {
     const startedAt = Date.now()
 
@@ -73,17 +89,8 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
       journalCapacity: emulator.journalSize
     }))
 
-    await app.register(async function guarded (scope) {
+    await app.register(async function admin (scope) {
       const admin = scope.withTypeProvider<TypeBoxTypeProvider>()
-      if (options.adminToken !== undefined) {
-        const expected = digest(options.adminToken)
-        admin.addHook('onRequest', async (request) => {
-          const sent = request.headers[ADMIN_TOKEN_HEADER]
-          if (typeof sent !== 'string' || sent === '') throw Errors.adminUnauthorized(false)
-          // Compared as digests: same length, constant time.
-          if (!timingSafeEqual(digest(sent), expected)) throw Errors.adminUnauthorized(true)
-        })
-      }
 
       admin.post('/_mock/reset', {
         schema: {
@@ -137,13 +144,23 @@ export function adminRoutes (emulator: Emulator, options: AdminOptions = {}) {
         schema: {
           tags,
           operationId: 'MockLoadFixtures',
-          summary: 'Load fixtures: they replace the state and become what a reset returns to; the journal is kept',
+          summary: 'Load fixtures: they replace the state, the fault rules (unscoped) and what a reset returns to; the journal is kept',
           querystring: ScopeQuerySchema,
           body: FixturesSchema,
           response: { 200: StateDumpSchema, ...errors }
         }
       }, async (request) => {
-        asBadRequest(() => emulator.load(request.body, request.query.token))
+        const { token } = request.query
+        const faults = request.body.faults
+        asBadRequest(() => {
+          // Fault rules are shared by every namespace: a namespace cannot bring its own.
+          if (token !== undefined && faults !== undefined) throw Errors.scopedFaults()
+          // Checked first, so that either the state and the rules both change or neither does.
+          const problem = checkFaultRules(faults ?? [])
+          if (problem !== undefined) throw new FixturesError('body', `fixtures.${problem}`)
+          emulator.load(request.body, token)
+          if (token === undefined) controls.useFixtureFaults(faults)
+        })
         return emulator.dump(request.query.token)
       })
 

@@ -9,10 +9,12 @@ import { ErrorResponses } from '../../schemas/error.js'
 import { ServiceParamsSchema, TeamServiceParamsSchema } from '../../schemas/params.js'
 import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema } from '../../schemas/service.js'
 import { authorize, bearerToken, Permissions } from '../domain/auth.js'
+import type { Controls } from '../domain/controls.js'
 import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
 import type { Emulator, Namespace } from '../domain/emulator.js'
 import type { State } from '../domain/model.js'
 import { Errors } from '../errors.js'
+import { requestFacts } from './behaviour.js'
 
 /** Each route's prefix, its params, and what its operationIds end with (they must be unique in OpenAPI). */
 const PREFIXES = [
@@ -48,7 +50,7 @@ function stateOf (request: FastifyRequest): State {
   return (request.mockNamespace as Namespace).state
 }
 
-export function apiRoutes (emulator: Emulator) {
+export function apiRoutes (emulator: Emulator, controls: Controls) {
   return async function (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -78,7 +80,8 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        updateDeployment(stateOf(request), projectId, serviceId, request.body, emulator.clock.now())
+        updateDeployment(stateOf(request), projectId, serviceId, request.body, emulator.clock.now(),
+          () => controls.planRollout(requestFacts(request)))
         return { data: {} }
       })
 
@@ -107,7 +110,7 @@ export function apiRoutes (emulator: Emulator) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readService(stateOf(request), projectId, serviceId) }
+        return { data: readService(stateOf(request), projectId, serviceId, emulator.clock.now()) }
       })
 
       allowed.set(`${prefix}/deployment`, ['GET', 'HEAD', 'POST'])

@@ -1,0 +1,262 @@
+/**
+ * Fault rules: which requests of the emulated API answer an injected error, wait, have their connection
+ * dropped, or have their rollout end FAILED. Also the `Prefer` request header that asks the same for one
+ * request (in the spirit of Prism's `Prefer: code=…`). Pure: no Fastify, no timers; src/routes/behaviour.ts
+ * carries the actions out.
+ */
+import type { FaultAction, FaultMatch, FaultRule, FaultRuleInput } from '../../schemas/faults.js'
+import { Errors } from '../errors.js'
+
+/** The longest delay a rule, the Prefer header or the global latency may ask for, and their sum. */
+export const MAX_DELAY_MS = 60_000
+/** Rules held at once: enough for any test, small enough that matching stays cheap. */
+export const MAX_RULES = 1000
+/** The seed of a rule that names none, so an unseeded rule is as repeatable as a seeded one. */
+export const DEFAULT_SEED = 1
+
+/** What a rule is matched against. */
+export interface RequestFacts {
+  method: string
+  /** Without the query string. */
+  path: string
+  projectId?: string
+  serviceId?: string
+}
+
+/**
+ * mulberry32: a tiny deterministic PRNG (32-bit state), so a seeded fraction draws the same sequence on
+ * every run. Returns numbers in [0, 1).
+ */
+export function mulberry32 (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * A path pattern: exact unless it holds `*`. `*` matches any characters within one segment, `**` as a
+ * whole segment matches any number of segments (so `/v1/**` is a prefix match). Matched segment by segment
+ * with single-point backtracking, so the time is at most the product of the lengths, whatever the pattern.
+ */
+export function pathMatcher (pattern: string): (path: string) => boolean {
+  if (!pattern.includes('*')) return (path) => path === pattern
+  const pat = pattern.split('/')
+  return (path) => matchSegments(pat, path.split('/'))
+}
+
+function matchSegments (pat: string[], segs: string[]): boolean {
+  let p = 0
+  let s = 0
+  let starP = -1
+  let starS = 0
+  while (s < segs.length) {
+    if (p < pat.length && pat[p] === '**') {
+      starP = p++
+      starS = s
+    } else if (p < pat.length && matchChars(pat[p] as string, segs[s] as string)) {
+      p++
+      s++
+    } else if (starP !== -1) {
+      p = starP + 1
+      s = ++starS
+    } else {
+      return false
+    }
+  }
+  while (p < pat.length && pat[p] === '**') p++
+  return p === pat.length
+}
+
+function matchChars (pat: string, str: string): boolean {
+  let p = 0
+  let s = 0
+  let starP = -1
+  let starS = 0
+  while (s < str.length) {
+    if (p < pat.length && pat[p] === '*') {
+      starP = p++
+      starS = s
+    } else if (p < pat.length && pat[p] === str[s]) {
+      p++
+      s++
+    } else if (starP !== -1) {
+      p = starP + 1
+      s = ++starS
+    } else {
+      return false
+    }
+  }
+  while (p < pat.length && pat[p] === '*') p++
+  return p === pat.length
+}
+
+/** The request's path as rules see it: no query string, no repeated slashes (the router ignores them). */
+export function requestPath (url: string): string {
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  return path.includes('//') ? path.replace(/\/{2,}/g, '/') : path
+}
+
+interface Rule {
+  view: FaultRule
+  matches: (facts: RequestFacts) => boolean
+  draw: (() => number) | undefined
+}
+
+export class FaultRules {
+  private rules: Rule[] = []
+  private nextId = 1
+  /** Rules that act on the HTTP answer (not rollout ones): when 0, requests skip matching entirely. */
+  httpRules = 0
+
+  /** Checks what a schema cannot say, then adds the rule at the end (rules are tried in order). */
+  add (input: FaultRuleInput): FaultRule {
+    checkAction(input.action)
+    if (this.rules.length >= MAX_RULES) throw Errors.tooManyFaultRules(MAX_RULES)
+    let id = input.id
+    if (id === undefined) {
+      do id = `fault-${this.nextId++}`
+      while (this.rules.some((r) => r.view.id === id))
+    } else if (this.rules.some((r) => r.view.id === id)) {
+      throw Errors.faultRuleExists(id)
+    }
+    const match: FaultMatch = { ...input.match }
+    const view: FaultRule = {
+      id,
+      match,
+      action: { ...input.action },
+      ...(input.times === undefined ? {} : { times: input.times }),
+      ...(input.fraction === undefined ? {} : { fraction: input.fraction, seed: input.seed ?? DEFAULT_SEED }),
+      remaining: input.times ?? null,
+      matched: 0,
+      applied: 0
+    }
+    const path = match.path === undefined ? undefined : pathMatcher(match.path)
+    const method = match.method?.toUpperCase()
+    const matches = (f: RequestFacts): boolean =>
+      (method === undefined || f.method === method) &&
+      (match.projectId === undefined || f.projectId === match.projectId) &&
+      (match.serviceId === undefined || f.serviceId === match.serviceId) &&
+      (path === undefined || path(f.path))
+    this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(input.seed ?? DEFAULT_SEED) })
+    if (input.action.rollout === undefined) this.httpRules++
+    return copy(view)
+  }
+
+  remove (id: string): boolean {
+    const i = this.rules.findIndex((r) => r.view.id === id)
+    if (i === -1) return false
+    const [rule] = this.rules.splice(i, 1)
+    if (rule?.view.action.rollout === undefined) this.httpRules--
+    return true
+  }
+
+  clear (): void {
+    this.rules = []
+    this.httpRules = 0
+    this.nextId = 1
+  }
+
+  list (): FaultRule[] {
+    return this.rules.map((r) => copy(r.view))
+  }
+
+  /** The HTTP fault for a request: the first rule that matches and fires. Spends one of its `times`. */
+  take (facts: RequestFacts): { rule: string, action: FaultAction } | undefined {
+    if (this.httpRules === 0) return undefined
+    const rule = this.fire(facts, false)
+    return rule === undefined ? undefined : { rule: rule.id, action: rule.action }
+  }
+
+  /** Whether an accepted update's rollout must end FAILED (a `rollout: "FAILED"` rule fired). */
+  takeRolloutFailure (facts: RequestFacts): boolean {
+    return this.fire(facts, true) !== undefined
+  }
+
+  private fire (facts: RequestFacts, rollout: boolean): FaultRule | undefined {
+    for (const { view, matches, draw } of this.rules) {
+      if ((view.action.rollout !== undefined) !== rollout || view.remaining === 0 || !matches(facts)) continue
+      view.matched++
+      // A fraction draws on every match, whether or not an earlier draw fired, so the sequence is the seed's.
+      if (draw !== undefined && draw() >= (view.fraction as number)) continue
+      view.applied++
+      if (view.remaining !== null) view.remaining--
+      return view
+    }
+    return undefined
+  }
+}
+
+/** The first problem of a list of rules (the fixtures' `faults`) as a whole, or undefined. */
+export function checkFaultRules (rules: FaultRuleInput[]): string | undefined {
+  const set = new FaultRules()
+  for (const [i, rule] of rules.entries()) {
+    try {
+      set.add(rule)
+    } catch (err) {
+      return `faults[${i}]: ${(err as Error).message.replace(/body\./g, '')}`
+    }
+  }
+  return undefined
+}
+
+function copy (view: FaultRule): FaultRule {
+  return { ...view, match: { ...view.match }, action: { ...view.action } }
+}
+
+/** The combinations a schema states badly: one answer at most, and a rollout rule does nothing else. */
+function checkAction (a: FaultAction): void {
+  const problem = (message: string) => Errors.validation([{ path: 'body.action', rule: 'combination', expected: 'a valid action', message }])
+  if (a.status === undefined && a.delayMs === undefined && a.drop !== true && a.rollout === undefined) {
+    throw problem('body.action must ask for something: status, delayMs, drop or rollout')
+  }
+  if (a.status !== undefined && a.drop === true) throw problem('body.action cannot both answer a status and drop the connection')
+  if (a.rollout !== undefined && (a.status !== undefined || a.delayMs !== undefined || a.drop !== undefined)) {
+    throw problem('body.action.rollout acts on the rollout of an accepted update: it takes no status, delayMs or drop')
+  }
+  if (a.message !== undefined && a.status === undefined) throw problem('body.action.message goes with body.action.status')
+}
+
+/** What a `Prefer` header asks of one request. */
+export interface PreferFault {
+  status?: number
+  delayMs?: number
+  drop?: boolean
+}
+
+/**
+ * Reads the preferences this emulator knows from a `Prefer` header (RFC 7240: comma-separated
+ * `name[=value]`, parameters after `;`, unknown ones ignored): `status=503` (or Prism's `code=503`),
+ * `delay=200` (milliseconds), `drop`. A known preference with a bad value is a 400, as a typo in a test
+ * should not pass silently. undefined: nothing asked.
+ */
+export function parsePrefer (header: string): PreferFault | undefined {
+  let fault: PreferFault | undefined
+  for (const item of header.split(',')) {
+    const pref = item.split(';', 1)[0] as string
+    const eq = pref.indexOf('=')
+    const name = (eq === -1 ? pref : pref.slice(0, eq)).trim().toLowerCase()
+    const value = eq === -1 ? undefined : pref.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+    if (name === 'status' || name === 'code') {
+      fault = { ...fault, status: integerIn(name, value, 400, 599) }
+    } else if (name === 'delay') {
+      fault = { ...fault, delayMs: integerIn(name, value, 0, MAX_DELAY_MS) }
+    } else if (name === 'drop') {
+      if (value !== undefined && value !== 'true') throw Errors.badPrefer(`"drop" takes no value (got "${value}")`)
+      fault = { ...fault, drop: true }
+    }
+  }
+  if (fault?.status !== undefined && fault.drop === true) throw Errors.badPrefer('"status" and "drop" cannot be asked together')
+  return fault
+}
+
+function integerIn (name: string, value: string | undefined, min: number, max: number): number {
+  const n = value === undefined || !/^\d{1,6}$/.test(value) ? NaN : Number(value)
+  if (!(n >= min && n <= max)) throw Errors.badPrefer(`"${name}" must be an integer from ${min} to ${max} (got ${value === undefined ? 'no value' : `"${value}"`})`)
+  return n
+}
