@@ -45,7 +45,7 @@ export const ResetResultSchema = Type.Object({
 })
 export type ResetResult = Static<typeof ResetResultSchema>
 
-const STATUS_PATTERN = '^[1-5][0-9][0-9]$'
+const STATUS_PATTERN = '^(0|[1-5][0-9][0-9])$'
 const DIGITS_PATTERN = '^[0-9]{1,7}$'
 
 const journalFilters = {
@@ -53,7 +53,7 @@ const journalFilters = {
   method: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'e.g. POST (any case)' })),
   project: Type.Optional(Type.String({ minLength: 1, description: 'The projectId path parameter' })),
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
-  status: Type.Optional(Type.String({ pattern: STATUS_PATTERN, description: 'The HTTP status answered, e.g. 200' }))
+  status: Type.Optional(Type.String({ pattern: STATUS_PATTERN, description: 'The HTTP status answered, e.g. 200; 0: dropped connections' }))
 }
 
 export const CountQuerySchema = Type.Object(journalFilters, { additionalProperties: false })
@@ -76,7 +76,7 @@ export const JournalEntrySchema = Type.Object({
     description: 'Request headers; authorization redacted to "Bearer ***"'
   }),
   body: Type.Optional(Type.Unknown({ description: 'The request body: parsed JSON, or the text when not JSON; absent when not read' })),
-  status: Type.Integer(),
+  status: Type.Integer({ description: 'The HTTP status answered; 0: the connection was dropped (an injected fault)' }),
   response: Type.Optional(Type.Unknown({ description: 'The response body (parsed JSON)' })),
   durationMs: Type.Number({ description: 'From arrival to the response being sent' })
 })

@@ -451,3 +451,21 @@ t.test('the control plane and fault rules', async (t) => {
     t.equal((await get(app, '/_mockery')).statusCode, 404, 'a path that only starts like /_mock is not guarded')
   })
 })
+
+t.test('a connection dropped on purpose is journaled with status 0 and no response', async (t) => {
+  const app = await build(t)
+  await t.rejects(post(app, DEPLOYMENT_URL, nginx('lost'), { prefer: 'drop' }))
+  await admin(app, 'POST', '/_mock/faults', { match: { method: 'GET' }, action: { drop: true }, times: 1 })
+  await t.rejects(get(app, DEPLOYMENT_URL))
+  const { entries } = (await admin(app, 'GET', '/_mock/journal')).json()
+  t.same(entries.map((e: { method: string, status: number }) => [e.method, e.status]), [['POST', 0], ['GET', 0]])
+  t.notOk('response' in entries[0])
+  t.same((await admin(app, 'GET', '/_mock/journal/count?status=0&method=POST')).json(), { count: 1 }, 'status=0 finds dropped connections')
+  t.equal((await admin(app, 'GET', '/_mock/journal/count?status=00')).statusCode, 400)
+})
+
+t.test('with the journal off, a dropped connection records nothing', async (t) => {
+  const app = await build(t, { journalSize: 0 })
+  await t.rejects(post(app, DEPLOYMENT_URL, nginx('lost'), { prefer: 'drop' }))
+  t.equal(app.emulator.journalSizeOf(), 0)
+})

@@ -40,25 +40,36 @@ export const journalStart: onRequestHookHandler = function (request, _reply, don
   done()
 }
 
+/** Appends a request to its namespace's journal; `status` 0 and no response: the connection was dropped. */
+function record (emulator: Emulator, request: FastifyRequest, status: number, response: string | undefined): void {
+  const ns = request.mockNamespace ?? fallbackNamespace(emulator, request)
+  // 0: answered by a hook that ran before journalStart, so no arrival time to measure from.
+  const duration = request.mockStart === 0 ? 0 : performance.now() - request.mockStart
+  ns.journal.append({
+    seq: emulator.nextSeq(),
+    at: Date.now() - duration,
+    method: request.method,
+    url: request.url,
+    params: request.params as Record<string, string | undefined>,
+    headers: request.headers,
+    body: request.mockRawBody ?? undefined,
+    status,
+    response,
+    duration
+  })
+}
+
 export function journalCapture (emulator: Emulator): onSendHookHandler {
   return function capture (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, payload?: unknown) => void) {
-    if (!ADMIN_PATH.test(request.url)) {
-      const ns = request.mockNamespace ?? fallbackNamespace(emulator, request)
-      // 0: answered by a hook that ran before journalStart, so no arrival time to measure from.
-      const duration = request.mockStart === 0 ? 0 : performance.now() - request.mockStart
-      ns.journal.append({
-        seq: emulator.nextSeq(),
-        at: Date.now() - duration,
-        method: request.method,
-        url: request.url,
-        params: request.params as Record<string, string | undefined>,
-        headers: request.headers,
-        body: request.mockRawBody ?? undefined,
-        status: reply.statusCode,
-        response: typeof payload === 'string' ? payload : undefined,
-        duration
-      })
-    }
+    if (!ADMIN_PATH.test(request.url)) record(emulator, request, reply.statusCode, typeof payload === 'string' ? payload : undefined)
     done(null, payload)
   }
+}
+
+/**
+ * For a request whose connection is dropped on purpose (fault injection): no response is sent, so the
+ * onSend capture never sees it. Journaled with status 0, so a test can count the attempts a client made.
+ */
+export function journalDropped (emulator: Emulator, request: FastifyRequest): void {
+  if (emulator.journalSize > 0) record(emulator, request, 0, undefined)
 }
