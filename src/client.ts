@@ -4,6 +4,7 @@
  */
 import type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
 import type { ErrorEnvelope } from '../schemas/error.js'
+import type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 
 export interface AdminClientOptions {
@@ -67,6 +68,15 @@ export interface AdminClient {
   count: (filter?: JournalFilter) => Promise<number>
   /** Clears the journal; returns how many entries went. */
   clearJournal: (scope?: Scope) => Promise<number>
+  /** Adds a fault rule (shared by every namespace), e.g. `{ match: { method: 'POST' }, action: { status: 503 }, times: 1 }`. */
+  addFault: (rule: FaultRuleInput) => Promise<FaultRule>
+  /** The fault rules in force, with their counts. */
+  faults: () => Promise<FaultRule[]>
+  removeFault: (id: string) => Promise<void>
+  clearFaults: () => Promise<void>
+  /** `{ mode: 'manual', now? }` stops the emulator's clock (rollouts then wait for advanceClock); `{ mode: 'system' }` restarts it. */
+  setClock: (clock: ClockSet) => Promise<ClockState>
+  advanceClock: (ms: number) => Promise<ClockState>
 }
 
 type Query = Record<string, string | number | undefined>
@@ -77,7 +87,9 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
 
   async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
     const search = new URLSearchParams()
-    for (const [k, v] of Object.entries({ ...query, token: query.token ?? options.token })) if (v !== undefined) search.set(k, String(v))
+    // Routes that take a namespace have a `token` key here (maybe undefined: the client's scope then).
+    const scoped = 'token' in query ? { ...query, token: query.token ?? options.token } : query
+    for (const [k, v] of Object.entries(scoped)) if (v !== undefined) search.set(k, String(v))
     const qs = search.toString()
     const target = `${path}${qs === '' ? '' : `?${qs}`}`
     const res = await fetch(`${url}${target}`, {
@@ -110,6 +122,16 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
     loadFixtures: (fixtures, scope = {}) => call<StateDump>('POST', '/_mock/fixtures', { token: scope.token }, fixtures),
     journal: async (o) => (await call<JournalView>('GET', '/_mock/journal', filterQuery(o))).entries,
     count: async (f) => (await call<{ count: number }>('GET', '/_mock/journal/count', filterQuery(f))).count,
-    clearJournal: async (scope = {}) => (await call<{ cleared: number }>('DELETE', '/_mock/journal', { token: scope.token })).cleared
+    clearJournal: async (scope = {}) => (await call<{ cleared: number }>('DELETE', '/_mock/journal', { token: scope.token })).cleared,
+    addFault: (rule) => call<FaultRule>('POST', '/_mock/faults', {}, rule),
+    faults: async () => (await call<{ rules: FaultRule[] }>('GET', '/_mock/faults')).rules,
+    removeFault: async (id) => {
+      await call('DELETE', `/_mock/faults/${encodeURIComponent(id)}`)
+    },
+    clearFaults: async () => {
+      await call('DELETE', '/_mock/faults')
+    },
+    setClock: (clock) => call<ClockState>('PUT', '/_mock/clock', {}, clock),
+    advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms })
   }
 }

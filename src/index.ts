@@ -16,6 +16,7 @@ export { AdminError, createAdminClient, type AdminClient, type AdminClientOption
 export { defaultFixtures } from './domain/fixtures.js'
 export { VERSION } from './version.js'
 export type { Health, JournalEntry, StateDump } from '../schemas/admin.js'
+export type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
 export type { Fixtures } from '../schemas/fixtures.js'
 
 export interface StartOptions extends AppOptions {

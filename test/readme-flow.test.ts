@@ -1,6 +1,6 @@
 // The README's integration-test flow, run as written (with '../src/index.js' for 'northflank-mock').
 import t from 'tap'
-import { ApiClient, ApiClientInMemoryContextProvider } from '@northflank/js-client'
+import { ApiClient, ApiClientInMemoryContextProvider, NorthflankApiCallError } from '@northflank/js-client'
 import { createAdminClient, startMock } from '../src/index.js'
 
 t.test('a deployment through the official client, checked via the journal and the state', async (t) => {
@@ -33,11 +33,20 @@ t.test('a deployment through the official client, checked via the journal and th
   const state = await mock.admin.state()
   t.match(state.projects.shop?.services.web?.deployment?.source, { kind: 'external', imagePath: 'shop/web:1.1' })
 
-  // 4. (Fault injection: a 503 on the next deployment; see "Faults". Issue 4, part 2.)
+  // 4. Make the API misbehave: the next deployment answers 503, and the client sees it.
+  await mock.admin.addFault({ match: { method: 'POST', serviceId: 'web' }, action: { status: 503 }, times: 1 })
+  const failed = await api.update.service.deployment({
+    parameters: { projectId: 'shop', serviceId: 'web' },
+    data: { external: { imagePath: 'shop/web:1.2' } }
+  }).catch((err: unknown) => err)
+  t.ok(failed instanceof NorthflankApiCallError)
+  t.equal((failed as NorthflankApiCallError).status, 503)
+  t.equal(await mock.admin.count({ method: 'POST', service: 'web', status: 503 }), 1)
 
-  // 5. Reset: back to the seeded fixtures, journal empty, for the next test.
+  // 5. Reset: back to the seeded fixtures, journal and fault rules cleared, for the next test.
   await mock.admin.reset()
   t.equal(await mock.admin.count(), 0)
+  t.same(await mock.admin.faults(), [])
   t.match((await mock.admin.state()).projects.shop?.services.web?.deployment?.source, { imagePath: 'shop/web:1.0' })
 })
 

@@ -181,3 +181,25 @@ t.test('admin operations interleaved with API traffic leave state and journal co
     t.equal(new Set(seqs).size, seqs.length)
   }
 })
+
+t.test('the fault and clock helpers drive the second half of the control plane', async (t) => {
+  const mock = await startMock({ adminToken: 'adm', isolation: true })
+  t.teardown(() => mock.close())
+  const scoped = createAdminClient(mock.url, { adminToken: 'adm', token: 'alice' })
+  const rule = await scoped.addFault({ id: 'down', match: { method: 'POST' }, action: { status: 503 }, times: 1 })
+  t.match(rule, { id: 'down', remaining: 1 })
+  t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 503)
+  t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 200, 'times: 1')
+  t.match(await scoped.faults(), [{ id: 'down', applied: 1, remaining: 0 }])
+  await scoped.removeFault('down')
+  t.same(await scoped.faults(), [])
+  await scoped.addFault({ action: { status: 500 } })
+  await scoped.clearFaults()
+  t.same(await mock.admin.faults(), [])
+  await t.rejects(scoped.removeFault('nope'), { name: 'AdminError', status: 404 })
+
+  const stopped = await scoped.setClock({ mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
+  t.same(stopped, { mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
+  t.same(await scoped.advanceClock(1500), { mode: 'manual', now: '2030-01-01T00:00:01.500Z' })
+  t.equal((await scoped.setClock({ mode: 'system' })).mode, 'system')
+})
