@@ -49,6 +49,8 @@ cleanup () {
   exit "$status"
 }
 trap cleanup EXIT
+# A command that fails outside fail() still says where.
+trap 'echo "FAIL (step $step): line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 
 step "Docker engine ($shared/start-docker-engine.sh)"
@@ -68,7 +70,7 @@ elif command -v docker-compose >/dev/null; then
 else
   fail "neither 'docker compose' nor 'docker-compose' is available"
 fi
-"${compose_base[@]}" version | head -1
+echo "compose: ${compose_base[*]} $("${compose_base[@]}" version --short)"
 compose_cmd=("${compose_base[@]}" -p "$project" -f "$compose_file")
 timeout 60 "${compose_cmd[@]}" config --quiet || fail "$compose_file is not valid for ${compose_base[*]}"
 
