@@ -39,12 +39,14 @@ async function main (): Promise<void> {
   // SIGTERM/SIGINT (and a crash) close the server; a second signal, or 10 s, exits at once. Idle keep-alive
   // sockets are closed at once (Fastify's forceCloseConnections: 'idle'), so a container stops in
   // milliseconds, not after Docker's 10 s kill.
-  process.removeListener('SIGTERM', exitEarly)
-  process.removeListener('SIGINT', exitEarly)
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     app.log.info({ signal, err }, 'shutting down')
     await app.close()
   })
+  // Only now, so a signal never finds no listener: Node drops its signal watcher with the last listener,
+  // and a signal that arrived during buildApp but is dispatched after would be lost with it.
+  process.removeListener('SIGTERM', exitEarly)
+  process.removeListener('SIGINT', exitEarly)
 
   const fixturesName = config.fixtures ?? 'the built-in default project'
   // Fastify's own start-up line, reworded: one line, with the URL to use.
