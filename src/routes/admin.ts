@@ -77,6 +77,8 @@ export function adminRoutes (emulator: Emulator, controls: Controls) {
 
     // Open even with an admin token: Docker healthchecks and harnesses poll it before anything else.
     app.withTypeProvider<TypeBoxTypeProvider>().get('/_mock/health', {
+      // Docker asks every second: its requests are not logged (errors still are).
+      logLevel: 'warn',
       schema: { tags, operationId: 'MockHealth', summary: 'Liveness and readiness; no admin token needed', response: { 200: HealthSchema } }
     }, async () => ({
       status: 'ok' as const,

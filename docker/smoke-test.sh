@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Smoke test of the shipped container path, against a real Docker engine (`npm run test:docker`, run by
+# .ci/run). Starts an engine if none answers and builds the stand-in base image where no registry is
+# reachable (both through ../shared/docker beside the checkout), builds the image, runs
+# docker/docker-compose.yml to the consumer's exit code, checks the healthcheck turns healthy, sends
+# SIGTERM and checks a prompt clean exit, prints the figures, and removes everything it created, on
+# failure too. Every step fails loudly; nothing is skipped.
+#
+# Environment: SHARED_DOCKER_DIR (default <repo>/../shared/docker), COMPOSE (default `docker compose`
+# when the v2 plugin answers, else `docker-compose`), KEEP_IMAGES=1 keeps the built images.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared=${SHARED_DOCKER_DIR:-$repo/../shared/docker}
+compose_file=$repo/docker/docker-compose.yml
+run_id=smoke-$(date +%s)-$$
+project=nfmock-$run_id
+image=northflank-mock:$run_id
+consumer_image=northflank-mock-consumer:$run_id
+export NORTHFLANK_MOCK_IMAGE=$image NORTHFLANK_MOCK_CONSUMER_IMAGE=$consumer_image
+# Longest a stop may take to count as prompt: well above the ~0.2 s measured, well below Docker's 10 s kill.
+stop_limit=5
+
+step=0
+step () { step=$((step + 1)); printf '\n== [%d] %s\n' "$step" "$*"; }
+fail () { printf '\nFAIL (step %d): %s\n' "$step" "$*" >&2; exit 1; }
+now () { date +%s.%N; }
+secs () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+mb () { awk -v n="$1" 'BEGIN { printf "%.1f MB", n / 1e6 }'; }
+# Docker's RFC 3339 timestamps (nanoseconds, Z) as epoch seconds.
+epoch () { date -d "$1" +%s.%N; }
+
+compose_cmd=()
+early=
+cleanup () {
+  local status=$?
+  trap - EXIT
+  if [ "$status" -ne 0 ] && [ "${#compose_cmd[@]}" -gt 0 ]; then
+    echo "--- last container logs ---" >&2
+    timeout 30 "${compose_cmd[@]}" logs --no-color --tail=40 >&2 2>&1 || true
+  fi
+  echo "== teardown"
+  if [ "${#compose_cmd[@]}" -gt 0 ]; then
+    timeout 60 "${compose_cmd[@]}" down --volumes --remove-orphans --timeout 5 >/dev/null 2>&1 || echo "compose down failed" >&2
+  fi
+  [ -z "$early" ] || docker rm -f "$early" >/dev/null 2>&1 || true
+  if [ "${KEEP_IMAGES:-}" != 1 ]; then
+    docker image rm -f "$image" "$consumer_image" >/dev/null 2>&1 || true
+  fi
+  if [ "$status" -eq 0 ]; then echo "== docker smoke test passed"; else echo "== docker smoke test FAILED" >&2; fi
+  exit "$status"
+}
+trap cleanup EXIT
+# A command that fails outside fail() still says where.
+trap 'echo "FAIL (step $step): line $LINENO: $BASH_COMMAND" >&2' ERR
+trap 'exit 130' INT TERM
+
+step "Docker engine ($shared/start-docker-engine.sh)"
+[ -x "$shared/start-docker-engine.sh" ] || [ -f "$shared/start-docker-engine.sh" ] || fail "no $shared/start-docker-engine.sh (set SHARED_DOCKER_DIR)"
+timeout 300 bash "$shared/start-docker-engine.sh" || fail "could not start a Docker engine"
+docker version --format 'client {{.Client.Version}}, engine {{.Server.Version}}' || fail "docker does not answer"
+
+step "Base image node:20-bookworm-slim ($shared/build-node-base-image.sh)"
+timeout 600 bash "$shared/build-node-base-image.sh" node:20-bookworm-slim || fail "no base image"
+
+if [ -n "${COMPOSE:-}" ]; then
+  read -r -a compose_base <<<"$COMPOSE"
+elif docker compose version >/dev/null 2>&1; then
+  compose_base=(docker compose)
+elif command -v docker-compose >/dev/null; then
+  compose_base=(docker-compose)
+else
+  fail "neither 'docker compose' nor 'docker-compose' is available"
+fi
+echo "compose: ${compose_base[*]} $("${compose_base[@]}" version --short)"
+compose_cmd=("${compose_base[@]}" -p "$project" -f "$compose_file")
+timeout 60 "${compose_cmd[@]}" config --quiet || fail "$compose_file is not valid for ${compose_base[*]}"
+
+step "Build the image $image"
+t0=$(now)
+timeout 900 docker build -t "$image" "$repo" || fail "docker build failed"
+build_secs=$(secs "$t0" "$(now)")
+size=$(docker image inspect -f '{{.Size}}' "$image")
+base_size=$(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)
+added=$((size - base_size))
+echo "image $(mb "$size"), base $(mb "$base_size"), added $(mb "$added"), built in ${build_secs}s"
+[ "$(docker image inspect -f '{{.Config.User}}' "$image")" = node ] || fail "the image does not run as node"
+[ "$(docker image inspect -f '{{json .Config.Healthcheck.Test}}' "$image")" != null ] || fail "the image has no HEALTHCHECK"
+# Dev dependencies and sources must not ship: tsc, tap and src/*.ts are absent, the server is present.
+timeout 60 docker run --rm --entrypoint node "$image" -e '
+  const fs = require("node:fs")
+  const absent = ["node_modules/typescript", "node_modules/tap", "node_modules/tsx", "src", "schemas", "package-lock.json"].filter((p) => fs.existsSync(p))
+  if (absent.length > 0 || !fs.existsSync("dist/src/server.js")) { console.error("unexpected image content:", absent); process.exit(1) }
+' || fail "the image holds dev dependencies or sources, or lacks dist/"
+
+step "Build the example consumer"
+timeout 600 "${compose_cmd[@]}" build consumer || fail "consumer build failed"
+
+step "Run the compose example to the consumer's exit code"
+t0=$(now)
+code=0
+timeout 180 "${compose_cmd[@]}" up --no-build --exit-code-from consumer || code=$?
+up_secs=$(secs "$t0" "$(now)")
+[ "$code" -eq 0 ] || fail "compose up --exit-code-from consumer exited $code"
+emulator=$("${compose_cmd[@]}" ps -a -q northflank)
+[ -n "$emulator" ] || fail "no emulator container"
+emulator_exit=$(docker inspect -f '{{.State.ExitCode}}' "$emulator")
+[ "$emulator_exit" -eq 0 ] || fail "the emulator exited $emulator_exit when compose stopped it (137: killed after the grace period)"
+echo "consumer exited 0; compose up took ${up_secs}s; the emulator stopped with exit code 0"
+
+step "Start a fresh emulator and wait for healthy"
+timeout 60 "${compose_cmd[@]}" rm --force --stop -v >/dev/null
+timeout 60 "${compose_cmd[@]}" up -d --no-build --no-deps northflank || fail "could not start the emulator"
+emulator=$("${compose_cmd[@]}" ps -a -q northflank)
+[ -n "$emulator" ] || fail "no emulator container"
+deadline=$(( $(date +%s) + 30 ))
+while :; do
+  health=$(docker inspect -f '{{.State.Status}} {{.State.Health.Status}}' "$emulator") || fail "cannot inspect the emulator"
+  case $health in
+    'running healthy') break ;;
+    'running starting') ;;
+    *) fail "emulator is '$health'" ;;
+  esac
+  [ "$(date +%s)" -lt "$deadline" ] || fail "not healthy within 30 s ($health)"
+  sleep 0.2
+done
+started=$(docker inspect -f '{{.State.StartedAt}}' "$emulator")
+# The first passing check: Docker keeps the last five, and the wait above ends within a check or two.
+first_ok=$(docker inspect -f '{{range .State.Health.Log}}{{if eq .ExitCode 0}}{{.End.Format "2006-01-02T15:04:05.999999999Z07:00"}} {{end}}{{end}}' "$emulator" | awk '{print $1}')
+[ -n "$first_ok" ] || fail "healthy, but no passing check in the health log"
+healthy_secs=$(secs "$(epoch "$started")" "$(epoch "$first_ok")")
+echo "healthy ${healthy_secs}s after the container started ($started → $first_ok)"
+
+step "SIGTERM: a prompt, clean exit"
+t0=$(now)
+docker kill --signal TERM "$emulator" >/dev/null
+exit_code=$(timeout "$((stop_limit * 2))" docker wait "$emulator") || true
+[ -n "$exit_code" ] || fail "still running $((stop_limit * 2)) s after SIGTERM"
+finished=$(docker inspect -f '{{.State.FinishedAt}}' "$emulator")
+stop_secs=$(secs "$t0" "$(epoch "$finished")")
+[ "$exit_code" -eq 0 ] || fail "exit code $exit_code after SIGTERM"
+awk -v s="$stop_secs" -v l="$stop_limit" 'BEGIN { exit !(s < l) }' || fail "took ${stop_secs}s to exit after SIGTERM (limit ${stop_limit}s)"
+docker logs "$emulator" 2>&1 | grep -q '"msg":"shutting down"' || fail "no 'shutting down' log line: the app did not handle SIGTERM"
+echo "exited 0, ${stop_secs}s after SIGTERM"
+
+step "SIGTERM during start-up (0.2, 0.4, 0.6, 0.8 s after start): prompt, clean exits"
+# As PID 1, Node ignores a signal it has no handler for; src/server.ts keeps one installed from its first
+# line (imports, fixtures, buildApp, listen) until the graceful shutdown takes over.
+early_secs=
+for delay in 0.2 0.4 0.6 0.8; do
+  early=$(docker run -d "$image")
+  sleep "$delay"
+  t0=$(now)
+  docker kill --signal TERM "$early" >/dev/null
+  early_code=$(timeout "$((stop_limit * 2))" docker wait "$early") || true
+  early_finished=$(docker inspect -f '{{.State.FinishedAt}}' "$early")
+  docker rm -f "$early" >/dev/null && early=
+  [ -n "$early_code" ] || fail "still running $((stop_limit * 2)) s after a SIGTERM ${delay}s after start"
+  secs_now=$(secs "$t0" "$(epoch "$early_finished")")
+  [ "$early_code" -eq 0 ] || fail "exit code $early_code after a SIGTERM ${delay}s after start"
+  awk -v s="$secs_now" -v l="$stop_limit" 'BEGIN { exit !(s < l) }' || fail "took ${secs_now}s to exit after a SIGTERM ${delay}s after start"
+  echo "SIGTERM ${delay}s after start: exited 0 after ${secs_now}s"
+  early_secs="$early_secs${early_secs:+/}$secs_now"
+done
+
+printf '\n== figures: image %s (base %s, added %s); start to healthy %ss; SIGTERM to exit %ss (during start-up %ss); compose example %ss; build %ss\n' \
+  "$(mb "$size")" "$(mb "$base_size")" "$(mb "$added")" "$healthy_secs" "$stop_secs" "$early_secs" "$up_secs" "$build_secs"
