@@ -15,8 +15,10 @@ import { parseJson } from './json.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminFaultRoutes } from './routes/admin-faults.js'
 import { apiRoutes } from './routes/api.js'
+import { readStateFile, writeStateFile } from './domain/persistence.js'
+import { adminGuard, adminRoutes } from './routes/admin.js'
+import { journalCapture, journalStart } from './routes/capture.js'
 import { behaviourPlugin } from './routes/behaviour.js'
-import { healthRoutes } from './routes/health.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -30,6 +32,19 @@ export interface AppOptions {
   clock?: Clock
   /** Latency, rollout step durations and rate limits at start (and after a reset). */
   behaviour?: Omit<ControlOptions, 'clock' | 'faults'>
+  /** When set, /_mock/* (except health) needs it in the x-mock-admin-token header. */
+  adminToken?: string
+  /** Requests each journal keeps (default 1000); 0 turns the journal off. */
+  journalSize?: number
+  /** One namespace (state and journal) per API token, for tests running in parallel. */
+  isolation?: boolean
+  /** Isolation: most namespaces kept at once (default 10000); past it, a new token gets a 503. */
+  maxNamespaces?: number
+  /**
+   * State loaded at build (when the file exists; it wins over `fixtures`) and saved atomically when the
+   * app closes.
+   */
+  stateFile?: string
 }
 
 declare module 'fastify' {
@@ -83,19 +98,47 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     connectionTimeout: 60_000
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const fixtures = options.fixtures ?? defaultFixtures()
+  const ajv = createAjv()
+  const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
+  const fixtures = saved?.fixtures ?? options.fixtures ?? defaultFixtures()
   const controls = new Controls({ ...options.behaviour, clock: options.clock, faults: fixtures.faults })
-  const emulator = new Emulator(fixtures, controls.clock)
+  const emulator = new Emulator(fixtures, controls.clock, {
+    isolation: options.isolation,
+    journalSize: options.journalSize,
+    maxNamespaces: options.maxNamespaces
+  })
+  if (saved !== undefined) emulator.state = saved.state
+  // A full reset also clears what Controls hold: fault rules (back to the fixtures'), latency, clock, limits.
+  // Scoped resets leave them: they are shared by every namespace and project.
+  emulator.onReset((scope) => {
+    if (scope.token === undefined && scope.projectId === undefined) controls.reset()
+  })
+  const stateFile = options.stateFile
+  if (stateFile !== undefined) app.addHook('onClose', async () => writeStateFile(stateFile, emulator))
   app.decorate('emulator', emulator)
   app.decorate('controls', controls)
-  app.setValidatorCompiler(validatorCompiler(createAjv()))
+  // Set by the API's auth hook and the body parser; declared here so every request has the same shape.
+  app.decorateRequest('mockNamespace', null)
+  app.decorateRequest('mockRawBody', null)
+  app.decorateRequest('mockStart', 0)
+  app.setValidatorCompiler(validatorCompiler(ajv))
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson)
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // parseAs 'string': always text. Kept for the journal (a reference, no copy).
+    const text = body as string
+    request.mockRawBody = text
+    parseJson(request, text, done)
+  })
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header(NAME_HEADER, VERSION)
   })
+  if (options.adminToken !== undefined) app.addHook('onRequest', adminGuard(options.adminToken))
+  if (emulator.journalSize > 0) {
+    app.addHook('onRequest', journalStart)
+    app.addHook('onSend', journalCapture(emulator))
+  }
 
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
@@ -108,7 +151,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
   await app.register(behaviourPlugin, { controls })
-  await app.register(healthRoutes)
+  await app.register(adminRoutes(emulator, controls))
   await app.register(adminFaultRoutes(controls))
   await app.register(apiRoutes(emulator, controls))
   await app.register(openapiRoutes)

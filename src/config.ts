@@ -11,6 +11,10 @@ export const SETTINGS = {
   logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY' },
   fixtures: { flag: 'fixtures', env: 'NORTHFLANK_MOCK_FIXTURES' },
   bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' },
+  adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN' },
+  journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE' },
+  isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION' },
+  stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE' },
   rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT' },
   rateLimitMax: { flag: 'rate-limit-max', env: 'NORTHFLANK_MOCK_RATE_LIMIT_MAX' },
   rateLimitWindow: { flag: 'rate-limit-window', env: 'NORTHFLANK_MOCK_RATE_LIMIT_WINDOW' },
@@ -28,6 +32,10 @@ Options (each also read from the environment variable shown):
   --log-level LEVEL   fatal|error|warn|info|debug|trace|silent       LOG_LEVEL (info)
   --log-pretty        human-readable logs (needs pino-pretty)        LOG_PRETTY (false)
   --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
+  --admin-token TOKEN /_mock/* (not health) needs x-mock-admin-token NORTHFLANK_MOCK_ADMIN_TOKEN
+  --journal-size N    requests the journal keeps; 0 turns it off     NORTHFLANK_MOCK_JOURNAL_SIZE (1000)
+  --isolation         one state and journal per API token            NORTHFLANK_MOCK_ISOLATION (false)
+  --state-file FILE   state loaded at start, saved at shutdown       NORTHFLANK_MOCK_STATE_FILE
   --rate-limit        answer 429 past the rate limit (headers always) NORTHFLANK_MOCK_RATE_LIMIT (false)
   --rate-limit-max N  requests per window and token                   NORTHFLANK_MOCK_RATE_LIMIT_MAX (1000)
   --rate-limit-window S  window in seconds                            NORTHFLANK_MOCK_RATE_LIMIT_WINDOW (3600)
@@ -53,6 +61,10 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         'log-pretty': { type: 'boolean' },
         fixtures: { type: 'string' },
         'body-limit': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'journal-size': { type: 'string' },
+        isolation: { type: 'boolean' },
+        'state-file': { type: 'string' },
         'rate-limit': { type: 'boolean' },
         'rate-limit-max': { type: 'string' },
         'rate-limit-window': { type: 'string' },

@@ -77,6 +77,24 @@ export const Errors = {
   unsupportedMediaType: (contentType: string | undefined) => new ApiError(415,
     `Unsupported content type ${JSON.stringify(contentType ?? '')}: send "application/json"`, { contentType: contentType ?? null }),
   internal: () => new ApiError(500, 'Internal server error', {}),
+
+  // The admin API under /_mock/ (the emulator's own; not Northflank's).
+  adminUnauthorized: (sent: boolean) => new ApiError(401,
+    sent
+      ? 'Unauthorized: the admin token in "x-mock-admin-token" is not valid'
+      : 'Unauthorized: this emulator has an admin token; send it as "x-mock-admin-token: <token>"',
+    { reason: sent ? 'bad-admin-token' : 'missing-admin-token' }),
+  isolationOff: () => new ApiError(400,
+    'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
+    { reason: 'isolation-off' }),
+  tooManyNamespaces: (max: number) => new ApiError(503,
+    `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
+    { reason: 'too-many-namespaces', max }),
+  invalidFixtures: (message: string) => new ApiError(400, message, { reason: 'invalid-fixtures' }),
+  scopedFaults: () => new ApiError(400,
+    'body.faults: fault rules are shared by every namespace; load them without ?token=, or add them with POST /_mock/faults',
+    { reason: 'scoped-faults' }),
+  invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' }),
   // Reference §4: Northflank limits each token; the 429's message and details are not published (inferred).
   rateLimited: (limit: number, retryAfterSeconds: number) => new ApiError(429,
     `Rate limit exceeded: ${limit} requests per window; retry in ${retryAfterSeconds} s`,

@@ -12,6 +12,7 @@ const { default: closeWithGrace } = await import('close-with-grace')
 const { buildApp } = await import('./app.js')
 const { ConfigError, parseConfig, USAGE } = await import('./config.js')
 const { FixturesError, readFixturesFile } = await import('./domain/fixtures.js')
+const { StateFileError } = await import('./domain/persistence.js')
 const { createAjv } = await import('./validation.js')
 const { VERSION } = await import('./version.js')
 
@@ -25,6 +26,10 @@ async function main (): Promise<void> {
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,
+    adminToken: config.adminToken,
+    journalSize: config.journalSize,
+    isolation: config.isolation,
+    stateFile: config.stateFile,
     behaviour: {
       latencyMs: config.latency,
       rollout: { pendingMs: config.rolloutPending, inProgressMs: config.rolloutInProgress },
@@ -58,7 +63,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof FixturesError) {
+  if (err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError) {
     console.error(`northflank-mock: ${err.message}`)
   } else {
     console.error(err)

@@ -159,5 +159,6 @@ function pathOf (part: string, pointer: string): string {
   if (pointer === '') return part
   return pointer.slice(1).split('/')
     .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce(child, part)
+    // Digits are array indices (fixtures documents have arrays): projects[0], not projects["0"].
+    .reduce((path, t) => /^\d+$/.test(t) ? `${path}[${t}]` : child(path, t), part)
 }

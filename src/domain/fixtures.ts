@@ -51,9 +51,13 @@ export function defaultFixtures (): Fixtures {
 
 /** A fixtures document that cannot be used; the message names the source and the field. */
 export class FixturesError extends Error {
+  /** The message without the source, e.g. `fixtures.projects[0].id: …`. */
+  readonly problem: string
+
   constructor (source: string, message: string) {
     super(`fixtures ${source}: ${message}`)
     this.name = 'FixturesError'
+    this.problem = message
   }
 }
 

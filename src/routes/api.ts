@@ -2,7 +2,7 @@
  * The emulated Northflank API: the deployment update and the two read endpoints, each under its project
  * path and its team alias (reference §1). Thin: auth, then a domain function, then `{"data": …}`.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
 import { ErrorResponses } from '../../schemas/error.js'
@@ -11,7 +11,8 @@ import { DataEnvelope, DeploymentReadSchema, EmptyDataSchema, ServiceReadSchema 
 import { authorize, bearerToken, Permissions } from '../domain/auth.js'
 import type { Controls } from '../domain/controls.js'
 import { readDeployment, readService, updateDeployment } from '../domain/deployments.js'
-import type { Emulator } from '../domain/emulator.js'
+import type { Emulator, Namespace } from '../domain/emulator.js'
+import type { State } from '../domain/model.js'
 import { Errors } from '../errors.js'
 import { requestFacts } from './behaviour.js'
 
@@ -44,6 +45,11 @@ declare module 'fastify' {
   }
 }
 
+/** The state of the request's namespace: every route below has `auth`, whose hook has set it. */
+function stateOf (request: FastifyRequest): State {
+  return (request.mockNamespace as Namespace).state
+}
+
 export function apiRoutes (emulator: Emulator, controls: Controls) {
   return async function (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -53,7 +59,10 @@ export function apiRoutes (emulator: Emulator, controls: Controls) {
       const auth = request.routeOptions.config.auth
       if (auth === undefined) return
       const token = bearerToken(request.headers.authorization)
-      authorize(emulator.state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+      // Isolation: a token's namespace is made only once the token is accepted, so made-up tokens cost nothing.
+      const existing = emulator.existingNamespace(token)
+      authorize((existing ?? emulator.base).state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+      request.mockNamespace = existing ?? emulator.namespaceFor(token)
     })
 
     const allowed = new Map<string, string[]>()
@@ -71,7 +80,7 @@ export function apiRoutes (emulator: Emulator, controls: Controls) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        updateDeployment(emulator.state, projectId, serviceId, request.body, emulator.clock.now(),
+        updateDeployment(stateOf(request), projectId, serviceId, request.body, emulator.clock.now(),
           () => controls.planRollout(requestFacts(request)))
         return { data: {} }
       })
@@ -87,7 +96,7 @@ export function apiRoutes (emulator: Emulator, controls: Controls) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readDeployment(emulator.state, projectId, serviceId) }
+        return { data: readDeployment(stateOf(request), projectId, serviceId) }
       })
 
       api.get(prefix, {
@@ -101,7 +110,7 @@ export function apiRoutes (emulator: Emulator, controls: Controls) {
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
-        return { data: readService(emulator.state, projectId, serviceId, emulator.clock.now()) }
+        return { data: readService(stateOf(request), projectId, serviceId, emulator.clock.now()) }
       })
 
       allowed.set(`${prefix}/deployment`, ['GET', 'HEAD', 'POST'])

@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 import type { Controls } from '../domain/controls.js'
 import { MAX_DELAY_MS, parsePrefer, requestPath, type RequestFacts } from '../domain/faults.js'
 import { Errors } from '../errors.js'
+import { journalDropped } from './capture.js'
 
 /** A request of the emulated API: a /v1 route, or no route at all (its 404 is the API's too). */
 function isEmulatedApi (request: FastifyRequest): boolean {
@@ -80,6 +81,7 @@ async function behaviour (app: FastifyInstance, { controls }: { controls: Contro
     const by = ruled === undefined ? 'the Prefer header' : `fault rule "${ruled.rule}"`
     if (prefer?.drop === true || ruled?.action.drop === true) {
       request.log.info({ fault: 'drop', by }, 'connection dropped (injected)')
+      journalDropped(request.server.emulator, request)
       reply.hijack()
       request.raw.destroy()
       return reply

@@ -1,0 +1,137 @@
+/**
+ * A typed client for the admin API (/_mock/), over fetch: works as well for an emulator started by
+ * startMock as for one in another process or container.
+ */
+import type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
+import type { ErrorEnvelope } from '../schemas/error.js'
+import type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
+import type { Fixtures } from '../schemas/fixtures.js'
+
+export interface AdminClientOptions {
+  /** The emulator's admin token (--admin-token), sent as x-mock-admin-token. */
+  adminToken?: string
+  /**
+   * Isolation only: the API token whose namespace every call acts on (reset, state, fixtures, journal).
+   * Absent: every namespace (reset, journal) or the default one (state, fixtures).
+   */
+  token?: string
+}
+
+export interface Scope {
+  /** Overrides the client's token scope for this call. */
+  token?: string
+}
+
+export interface JournalFilter extends Scope {
+  method?: string
+  /** The projectId path parameter. */
+  project?: string
+  /** The serviceId path parameter. */
+  service?: string
+  /** The HTTP status answered. */
+  status?: number
+}
+
+export interface JournalOptions extends JournalFilter {
+  /** Only the last N matching entries. */
+  limit?: number
+}
+
+/** A non-2xx answer of the admin API, with the emulator's error envelope. */
+export class AdminError extends Error {
+  readonly status: number
+  readonly body: unknown
+
+  constructor (method: string, path: string, status: number, body: unknown) {
+    const message = (body as Partial<ErrorEnvelope> | undefined)?.error?.message ?? String(body)
+    super(`${method} ${path}: ${status} ${message}`)
+    this.name = 'AdminError'
+    this.status = status
+    this.body = body
+  }
+}
+
+export interface AdminClient {
+  readonly url: string
+  health: () => Promise<Health>
+  /** Back to the fixtures: everything, one namespace (token), or one project. */
+  reset: (scope?: Scope & { project?: string }) => Promise<void>
+  state: (scope?: Scope) => Promise<StateDump>
+  /** Replaces the state with a dump (as `state()` returns); the fixtures a reset returns to stay. */
+  replaceState: (dump: StateDump, scope?: Scope) => Promise<StateDump>
+  fixtures: (scope?: Scope) => Promise<Fixtures>
+  /** Loads fixtures: they replace the state and become what a reset returns to. Returns the new state. */
+  loadFixtures: (fixtures: Fixtures, scope?: Scope) => Promise<StateDump>
+  /** Matching requests to the emulated API, oldest first. */
+  journal: (options?: JournalOptions) => Promise<JournalEntry[]>
+  /** How many journal entries match, e.g. `count({ method: 'POST', service: 'api', status: 200 })`. */
+  count: (filter?: JournalFilter) => Promise<number>
+  /** Clears the journal; returns how many entries went. */
+  clearJournal: (scope?: Scope) => Promise<number>
+  /** Adds a fault rule (shared by every namespace), e.g. `{ match: { method: 'POST' }, action: { status: 503 }, times: 1 }`. */
+  addFault: (rule: FaultRuleInput) => Promise<FaultRule>
+  /** The fault rules in force, with their counts. */
+  faults: () => Promise<FaultRule[]>
+  removeFault: (id: string) => Promise<void>
+  clearFaults: () => Promise<void>
+  /** `{ mode: 'manual', now? }` stops the emulator's clock (rollouts then wait for advanceClock); `{ mode: 'system' }` restarts it. */
+  setClock: (clock: ClockSet) => Promise<ClockState>
+  advanceClock: (ms: number) => Promise<ClockState>
+}
+
+type Query = Record<string, string | number | undefined>
+
+export function createAdminClient (baseUrl: string, options: AdminClientOptions = {}): AdminClient {
+  const url = baseUrl.replace(/\/+$/, '')
+  const headers: Record<string, string> = options.adminToken === undefined ? {} : { 'x-mock-admin-token': options.adminToken }
+
+  async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
+    const search = new URLSearchParams()
+    // Routes that take a namespace have a `token` key here (maybe undefined: the client's scope then).
+    const scoped = 'token' in query ? { ...query, token: query.token ?? options.token } : query
+    for (const [k, v] of Object.entries(scoped)) if (v !== undefined) search.set(k, String(v))
+    const qs = search.toString()
+    const target = `${path}${qs === '' ? '' : `?${qs}`}`
+    const res = await fetch(`${url}${target}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    const text = await res.text()
+    let parsed: unknown = text
+    try {
+      parsed = JSON.parse(text)
+    } catch {}
+    if (!res.ok) throw new AdminError(method, target, res.status, parsed)
+    return parsed as T
+  }
+
+  const filterQuery = (f: JournalOptions = {}): Query => ({
+    token: f.token, method: f.method, project: f.project, service: f.service, status: f.status, limit: f.limit
+  })
+
+  return {
+    url,
+    health: () => call<Health>('GET', '/_mock/health'),
+    reset: async (scope = {}) => {
+      await call('POST', '/_mock/reset', { token: scope.token, project: scope.project })
+    },
+    state: (scope = {}) => call<StateDump>('GET', '/_mock/state', { token: scope.token }),
+    replaceState: (dump, scope = {}) => call<StateDump>('PUT', '/_mock/state', { token: scope.token }, dump),
+    fixtures: (scope = {}) => call<Fixtures>('GET', '/_mock/fixtures', { token: scope.token }),
+    loadFixtures: (fixtures, scope = {}) => call<StateDump>('POST', '/_mock/fixtures', { token: scope.token }, fixtures),
+    journal: async (o) => (await call<JournalView>('GET', '/_mock/journal', filterQuery(o))).entries,
+    count: async (f) => (await call<{ count: number }>('GET', '/_mock/journal/count', filterQuery(f))).count,
+    clearJournal: async (scope = {}) => (await call<{ cleared: number }>('DELETE', '/_mock/journal', { token: scope.token })).cleared,
+    addFault: (rule) => call<FaultRule>('POST', '/_mock/faults', {}, rule),
+    faults: async () => (await call<{ rules: FaultRule[] }>('GET', '/_mock/faults')).rules,
+    removeFault: async (id) => {
+      await call('DELETE', `/_mock/faults/${encodeURIComponent(id)}`)
+    },
+    clearFaults: async () => {
+      await call('DELETE', '/_mock/faults')
+    },
+    setClock: (clock) => call<ClockState>('PUT', '/_mock/clock', {}, clock),
+    advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms })
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The state file (--state-file), for long-lived dev instances: read at start, written at shutdown. A write
+ * goes to a temporary file in the same directory, is fsynced, then renamed over the old one (rename is
+ * atomic within a file system), and the directory is fsynced: after a crash at any point the file is the
+ * old one or the new one, never half of either. Only the default namespace is kept; isolation namespaces
+ * are per test run. No Fastify here.
+ */
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import type { Ajv, ValidateFunction } from 'ajv'
+import { StateFileSchema, type StateFile } from '../../schemas/admin.js'
+import type { Fixtures } from '../../schemas/fixtures.js'
+import { problemsOf } from '../validation.js'
+import { dumpState, restoreState, type Emulator } from './emulator.js'
+import { checkFixtures, FixturesError } from './fixtures.js'
+import type { State } from './model.js'
+
+export class StateFileError extends Error {
+  constructor (path: string, message: string) {
+    super(`state file ${path}: ${message}`)
+    this.name = 'StateFileError'
+  }
+}
+
+export interface Saved {
+  fixtures: Fixtures
+  state: State
+}
+
+let validateStateFile: ValidateFunction | undefined
+
+/** The saved fixtures and state, or undefined when the file does not exist yet (a first start). */
+export function readStateFile (ajv: Ajv, path: string): Saved | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new StateFileError(path, `cannot be read (${(err as Error).message})`)
+  }
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (err) {
+    throw new StateFileError(path, `is not valid JSON (${(err as Error).message})`)
+  }
+  validateStateFile ??= ajv.compile(StateFileSchema)
+  if (!validateStateFile(doc)) {
+    throw new StateFileError(path, problemsOf(validateStateFile, doc, 'file').map((p) => p.message).join('; '))
+  }
+  const file = doc as StateFile
+  try {
+    return { fixtures: checkFixtures(ajv, file.fixtures, `${path} (its "fixtures")`), state: restoreState(file.state, 'file.state') }
+  } catch (err) {
+    // A FixturesError or a StateError, each naming the field.
+    throw new StateFileError(path, err instanceof FixturesError ? err.problem.replace(/^fixtures\b/, 'file.fixtures') : (err as Error).message)
+  }
+}
+
+export function stateFileOf (emulator: Emulator, now: Date = new Date()): StateFile {
+  return {
+    format: 'northflank-mock-state',
+    version: 1,
+    savedAt: now.toISOString(),
+    fixtures: emulator.fixtures,
+    state: dumpState(emulator.base.state)
+  }
+}
+
+/** Writes the emulator's fixtures and default state to `path`, atomically. */
+export async function writeStateFile (path: string, emulator: Emulator): Promise<void> {
+  await writeAtomically(path, JSON.stringify(stateFileOf(emulator), null, 2) + '\n')
+}
+
+export async function writeAtomically (path: string, text: string): Promise<void> {
+  const dir = dirname(path)
+  // Same directory as the target, so the rename never crosses file systems; hidden, unique per write.
+  const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`)
+  try {
+    const file = await open(tmp, 'wx', 0o644)
+    try {
+      await file.writeFile(text, 'utf8')
+      await file.sync()
+    } finally {
+      await file.close()
+    }
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+  await syncDirectory(dir)
+}
+
+/** Makes the rename itself durable. */
+async function syncDirectory (dir: string): Promise<void> {
+  let handle: FileHandle
+  /* c8 ignore start */
+  try {
+    handle = await open(dir, 'r')
+  } catch {
+    return // some platforms (Windows) cannot open a directory; the rename is still atomic there
+  }
+  /* c8 ignore stop */
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}

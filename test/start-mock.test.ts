@@ -1,0 +1,205 @@
+import { createServer } from 'node:http'
+import t from 'tap'
+import type { Fixtures } from '../schemas/fixtures.js'
+import { AdminError, createAdminClient, defaultFixtures, startMock, VERSION } from '../src/index.js'
+
+const PROJECT = 'default-project'
+const SERVICE = 'example-service'
+const DEPLOYMENT = `/v1/projects/${PROJECT}/services/${SERVICE}/deployment`
+
+async function deploy (url: string, imagePath: string, token = 'tok') {
+  return fetch(`${url}${DEPLOYMENT}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ external: { imagePath } })
+  })
+}
+
+async function imageOf (url: string, token = 'tok'): Promise<string> {
+  const res = await fetch(`${url}${DEPLOYMENT}`, { headers: { authorization: `Bearer ${token}` } })
+  return ((await res.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath
+}
+
+t.test('startMock listens on an ephemeral port of 127.0.0.1 and close() stops it', async (t) => {
+  const mock = await startMock()
+  t.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.not(mock.url.endsWith(':0'), true)
+  const res = await fetch(`${mock.url}/_mock/health`)
+  t.equal(res.status, 200)
+  t.equal(res.headers.get('x-northflank-mock'), VERSION)
+  t.equal(mock.app.emulator.isolation, false)
+  await mock.close()
+  await t.rejects(fetch(`${mock.url}/_mock/health`), 'nothing listens after close')
+})
+
+t.test('two emulators run side by side, each with its own state', async (t) => {
+  const [a, b] = await Promise.all([startMock(), startMock()])
+  t.teardown(() => Promise.all([a.close(), b.close()]))
+  t.not(a.url, b.url)
+  await deploy(a.url, 'nginx:a')
+  t.equal(await imageOf(a.url), 'nginx:a')
+  t.equal(await imageOf(b.url), 'nginx:latest')
+})
+
+t.test('every admin helper works over HTTP', async (t) => {
+  const mock = await startMock({ journalSize: 10 })
+  t.teardown(() => mock.close())
+  const { admin } = mock
+
+  t.match(await admin.health(), { status: 'ok', ready: true, name: 'northflank-mock', version: VERSION, journalCapacity: 10 })
+  t.equal((await deploy(mock.url, 'nginx:1')).status, 200)
+  t.equal((await deploy(mock.url, 'not an image')).status, 400)
+
+  const journal = await admin.journal()
+  t.same(journal.map((e) => [e.method, e.status]), [['POST', 200], ['POST', 400]])
+  t.equal(journal[0]?.headers.authorization, 'Bearer ***')
+  t.same(journal[0]?.body, { external: { imagePath: 'nginx:1' } })
+  t.same((await admin.journal({ status: 400 })).length, 1)
+  t.same((await admin.journal({ limit: 1 })).map((e) => e.status), [400])
+  t.equal(await admin.count({ method: 'POST', service: SERVICE, status: 200 }), 1)
+  t.equal(await admin.count({ project: PROJECT }), 2)
+  t.equal(await admin.count(), 2)
+
+  const state = await admin.state()
+  t.same(state.projects[PROJECT]?.services[SERVICE]?.deployment?.source, { kind: 'external', imagePath: 'nginx:1' })
+
+  t.equal(await admin.clearJournal(), 2)
+  t.equal(await admin.count(), 0)
+
+  await admin.reset()
+  t.equal(await imageOf(mock.url), 'nginx:latest')
+  t.same(await admin.replaceState(state), state)
+  t.equal(await imageOf(mock.url), 'nginx:1')
+  await admin.reset({ project: PROJECT })
+  t.equal(await imageOf(mock.url), 'nginx:latest')
+
+  const fixtures: Fixtures = { projects: [{ id: 'shop', services: [{ id: 'web', serviceType: 'deployment' }] }] }
+  const loaded = await admin.loadFixtures(fixtures)
+  t.same(Object.keys(loaded.projects), ['shop'])
+  t.same(await admin.fixtures(), fixtures)
+  await admin.loadFixtures(defaultFixtures())
+})
+
+t.test('the admin client throws AdminError with the status and the envelope', async (t) => {
+  const mock = await startMock()
+  t.teardown(() => mock.close())
+  const err = await mock.admin.loadFixtures({ projects: [{ id: 'a', services: [] }, { id: 'a', services: [] }] }).catch((e: unknown) => e)
+  t.ok(err instanceof AdminError)
+  const e = err as AdminError
+  t.equal(e.status, 400)
+  t.match(e.message, 'POST /_mock/fixtures: 400 body.projects[1].id: project "a" is listed twice')
+  t.match(e.body, { error: { status: 400 } })
+  const notJson = await mock.admin.reset({ project: 'nope' }).catch((x: unknown) => x)
+  t.match(notJson, { status: 404 })
+})
+
+t.test('an AdminError for a body that is not the envelope keeps the text', async (t) => {
+  const server = createServer((_req, res) => res.writeHead(502, { connection: 'close' }).end('oops'))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const { port } = server.address() as { port: number }
+  const err = await createAdminClient(`http://127.0.0.1:${port}/`).state().catch((e: unknown) => e)
+  t.ok(err instanceof AdminError)
+  t.match(err, { status: 502, body: 'oops', message: 'GET /_mock/state: 502 oops' })
+})
+
+t.test('with an admin token, startMock\'s helpers send it and a bare client is refused', async (t) => {
+  const mock = await startMock({ adminToken: 's3cret' })
+  t.teardown(() => mock.close())
+  t.equal(await mock.admin.count(), 0)
+  await t.rejects(createAdminClient(mock.url).count(), { name: 'AdminError', status: 401 })
+  t.equal(await createAdminClient(mock.url, { adminToken: 's3cret' }).count(), 0)
+})
+
+t.test('with isolation, a client scoped to a token sees only that namespace', async (t) => {
+  const mock = await startMock({ isolation: true })
+  t.teardown(() => mock.close())
+  const alice = createAdminClient(mock.url, { token: 'alice' })
+  const bob = createAdminClient(mock.url, { token: 'bob' })
+  await deploy(mock.url, 'nginx:alice', 'alice')
+  await deploy(mock.url, 'nginx:bob', 'bob')
+  t.equal(await alice.count({ method: 'POST' }), 1)
+  t.equal((await alice.journal())[0]?.body && JSON.stringify((await alice.journal())[0]?.body), '{"external":{"imagePath":"nginx:alice"}}')
+  t.equal((await bob.state()).projects[PROJECT]?.services[SERVICE]?.deployment?.source?.kind, 'external')
+  await alice.reset()
+  t.equal(await imageOf(mock.url, 'alice'), 'nginx:latest')
+  t.equal(await imageOf(mock.url, 'bob'), 'nginx:bob')
+  await bob.loadFixtures({ projects: [] })
+  t.same((await bob.fixtures()).projects, [])
+  t.equal(await bob.clearJournal(), 2)
+  t.equal(await mock.admin.count(), 1, 'an unscoped client sees every namespace: alice\'s read-back since her reset is left')
+  t.equal(await alice.count({ token: 'bob' }), 0, 'a per-call token overrides the client\'s')
+})
+
+t.test('startMock rejects when the port is taken, and leaves nothing running', async (t) => {
+  const first = await startMock()
+  t.teardown(() => first.close())
+  const port = Number(new URL(first.url).port)
+  await t.rejects(startMock({ port }), { code: 'EADDRINUSE' })
+})
+
+t.test('concurrent clients over real sockets: every request answered and journaled, the journal bounded', async (t) => {
+  const mock = await startMock({ journalSize: 64 })
+  t.teardown(() => mock.close())
+  const n = 300
+  const statuses = await Promise.all(Array.from({ length: n }, async (_, i) => (await deploy(mock.url, `nginx:c${i}`)).status))
+  t.ok(statuses.every((s) => s === 200))
+  const entries = await mock.admin.journal()
+  t.equal(entries.length, 64)
+  t.equal(new Set(entries.map((e) => e.seq)).size, 64)
+  const lastSeq = Math.max(...entries.map((e) => e.seq))
+  t.equal(lastSeq, n, 'every request got a sequence number')
+  const last = entries.find((e) => e.seq === lastSeq)
+  t.equal(await imageOf(mock.url), (last?.body as { external: { imagePath: string } }).external.imagePath, 'state = the last write journaled')
+})
+
+t.test('admin operations interleaved with API traffic leave state and journal consistent', async (t) => {
+  const mock = await startMock({ journalSize: 32, isolation: true })
+  t.teardown(() => mock.close())
+  const tokens = ['t1', 't2', 't3']
+  const traffic = Array.from({ length: 150 }, async (_, i) => {
+    const token = tokens[i % 3] as string
+    const res = await deploy(mock.url, `nginx:${token}-${i}`, token)
+    return res.status
+  })
+  const control = Array.from({ length: 30 }, async (_, i) => {
+    const admin = createAdminClient(mock.url, { token: tokens[i % 3] })
+    if (i % 3 === 0) await admin.reset()
+    else if (i % 3 === 1) await admin.journal()
+    else await admin.reset({ project: PROJECT })
+  })
+  const statuses = await Promise.all(traffic)
+  await Promise.all(control)
+  t.ok(statuses.every((s) => s === 200), 'every deployment answered 200')
+  for (const token of tokens) {
+    const image = await imageOf(mock.url, token)
+    t.match(image, new RegExp(`^nginx:(latest|${token}-\\d+)$`), `${token} sees only its own deployments or the fixtures`)
+    const entries = await createAdminClient(mock.url, { token }).journal()
+    t.ok(entries.length <= 32)
+    const seqs = entries.map((e) => e.seq)
+    t.same(seqs, [...seqs].sort((a, b) => a - b), 'oldest first, no duplicates')
+    t.equal(new Set(seqs).size, seqs.length)
+  }
+})
+
+t.test('the fault and clock helpers drive the second half of the control plane', async (t) => {
+  const mock = await startMock({ adminToken: 'adm', isolation: true })
+  t.teardown(() => mock.close())
+  const scoped = createAdminClient(mock.url, { adminToken: 'adm', token: 'alice' })
+  const rule = await scoped.addFault({ id: 'down', match: { method: 'POST' }, action: { status: 503 }, times: 1 })
+  t.match(rule, { id: 'down', remaining: 1 })
+  t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 503)
+  t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 200, 'times: 1')
+  t.match(await scoped.faults(), [{ id: 'down', applied: 1, remaining: 0 }])
+  await scoped.removeFault('down')
+  t.same(await scoped.faults(), [])
+  await scoped.addFault({ action: { status: 500 } })
+  await scoped.clearFaults()
+  t.same(await mock.admin.faults(), [])
+  await t.rejects(scoped.removeFault('nope'), { name: 'AdminError', status: 404 })
+
+  const stopped = await scoped.setClock({ mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
+  t.same(stopped, { mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
+  t.same(await scoped.advanceClock(1500), { mode: 'manual', now: '2030-01-01T00:00:01.500Z' })
+  t.equal((await scoped.setClock({ mode: 'system' })).mode, 'system')
+})
