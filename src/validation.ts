@@ -9,7 +9,7 @@ import type { FastifySchemaCompiler } from 'fastify'
 import { UpdateDeploymentBodySchema, variantOf } from '../schemas/deployment.js'
 import type { ValidationProblem } from '../schemas/error.js'
 import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
-import { Errors } from './errors.js'
+import { Errors, MAX_PROBLEMS } from './errors.js'
 
 /** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
 function linearRegExp (pattern: string, flags: string): RegExp {
@@ -52,14 +52,14 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
     const part = httpPart as string // Fastify always names it: body, params, querystring, headers
     return (data: unknown) => {
       if (validate(data)) return { value: data }
-      return { error: Errors.validation(problemsOf(validate, data, part, choose)) }
+      return { error: Errors.validation(problemsOf(validate, data, part, choose, MAX_PROBLEMS + 1)) }
     }
   }
 }
 
-/** Problems for a failed validation, in the order Ajv found them. */
+/** Problems for a failed validation, in the order Ajv found them; at most `limit`. */
 export function problemsOf (
-  validate: ValidateFunction, data: unknown, part: string, choose?: (data: unknown) => number
+  validate: ValidateFunction, data: unknown, part: string, choose?: (data: unknown) => number, limit = Infinity
 ): ValidationProblem[] {
   let errors = validate.errors as ErrorObject[] // set whenever validation fails
   if (choose !== undefined) {
@@ -70,7 +70,7 @@ export function problemsOf (
   const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
   errors = errors.filter((e) => e.keyword !== 'if' && !oneOfs.some((p) => e.schemaPath.startsWith(p)))
 
-  return errors.map((e) => describe(e, part))
+  return errors.slice(0, limit).map((e) => describe(e, part))
 }
 
 function describe (e: ErrorObject, part: string): ValidationProblem {
@@ -146,10 +146,13 @@ function article (type: string): string {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+/** Longer keys are cut in paths, so a 1 MiB key does not make a 3 MB answer. */
+const MAX_KEY_SHOWN = 64
 
 const INDEX = /^(?:0|[1-9]\d*)$/
 
 function child (path: string, key: string): string {
+  if (key.length > MAX_KEY_SHOWN) return `${path}[${JSON.stringify(key.slice(0, MAX_KEY_SHOWN))}…]`
   if (IDENTIFIER.test(key)) return `${path}.${key}`
   return INDEX.test(key) ? `${path}[${key}]` : `${path}[${JSON.stringify(key)}]`
 }
