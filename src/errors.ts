@@ -90,7 +90,7 @@ export const Errors = {
   // Answered by the HTTP server before any route (src/app.ts, clientErrorHandler); then it disconnects.
   requestTimeout: () => new ApiError(408, 'Request timeout: the request was not received in time', { reason: 'request-timeout' }),
   headersTooLarge: () => new ApiError(431, 'Request header fields too large', { reason: 'headers-too-large' }),
-  malformedRequest: (code: string | undefined) => new ApiError(400, 'Malformed HTTP request', { reason: 'malformed-http', code: code ?? null }),
+  malformedRequest: (code: string | undefined) => new ApiError(400, 'Malformed HTTP request', { reason: 'malformed-http', code }),
   internal: () => new ApiError(500, 'Internal server error', {}),
 
   // The admin API under /_mock/ (the emulator's own; not Northflank's).
