@@ -151,14 +151,23 @@ async function load (server: Server, requests: Req[], seconds: number, amount?: 
   return { result, latencies }
 }
 
-interface Figures { rps: number, p50: number, p99: number, requests: number, statuses: Record<string, number>, errors: number }
+interface Figures {
+  rps: number
+  p50: number
+  p99: number
+  /** The server's CPU time per request, in µs: what other load on a shared machine skews least. */
+  cpuUs: number
+  requests: number
+  statuses: Record<string, number>
+  errors: number
+}
 
 function percentile (sorted: number[], p: number): number {
   const v = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
   return Math.round(v * 1000) / 1000
 }
 
-function figures ({ result: r, latencies }: Run): Figures {
+function figures ({ result: r, latencies }: Run, cpuUsedMs: number): Figures {
   const statuses: Record<string, number> = {}
   for (const [code, { count }] of Object.entries((r as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {})) statuses[code] = count
   const sorted = latencies.sort((a, b) => a - b)
@@ -166,6 +175,7 @@ function figures ({ result: r, latencies }: Run): Figures {
     rps: Math.round(r.requests.total / r.duration),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
+    cpuUs: Math.round((cpuUsedMs * 1000 / r.requests.total) * 10) / 10,
     requests: r.requests.total,
     statuses,
     errors: r.errors + r.timeouts
@@ -225,7 +235,9 @@ async function main (): Promise<void> {
       for (let round = 0; round < rounds; round++) {
         for (const server of [baseline, emulator]) {
           if (warmup > 0) await load(server, scenario.requests, warmup)
-          const f = figures(await load(server, scenario.requests, duration))
+          const cpu0 = cpuMs(server.child.pid)
+          const run = await load(server, scenario.requests, duration)
+          const f = figures(run, cpuMs(server.child.pid) - cpu0)
           if (scenario.status !== 0 && server === emulator && Object.keys(f.statuses).some((c) => Number(c) !== scenario.status)) {
             throw new Error(`${scenario.name}: emulator answered ${JSON.stringify(f.statuses)}, expected only ${scenario.status}`)
           }
@@ -281,13 +293,15 @@ function report (r: {
   million?: { requests: number, seconds: number, rssMB: Array<{ requests: number, rssMB: number }> } | undefined
 }): void {
   const pad = (s: unknown, n: number) => String(s).padStart(n)
-  console.log('\nscenario       baseline req/s    p50    p99 | emulator req/s    p50    p99 | req/s ratio  p99 ratio')
+  console.log('\nscenario       baseline req/s    p50    p99  CPU/req | emulator req/s    p50    p99  CPU/req | req/s ratio  p99 ratio')
   for (const x of r.results) {
     const ms = (v: number) => pad(v.toFixed(2), 6)
-    console.log(`${x.scenario.padEnd(14)} ${pad(x.baseline.rps, 14)} ${ms(x.baseline.p50)} ${ms(x.baseline.p99)} | ` +
-      `${pad(x.emulator.rps, 14)} ${ms(x.emulator.p50)} ${ms(x.emulator.p99)} | ${pad(`${x.rpsRatio}×`, 11)} ${pad(`${x.p99Ratio}×`, 10)}`)
+    const us = (v: number) => pad(`${v.toFixed(1)}µs`, 8)
+    console.log(`${x.scenario.padEnd(14)} ${pad(x.baseline.rps, 14)} ${ms(x.baseline.p50)} ${ms(x.baseline.p99)} ${us(x.baseline.cpuUs)} | ` +
+      `${pad(x.emulator.rps, 14)} ${ms(x.emulator.p50)} ${ms(x.emulator.p99)} ${us(x.emulator.cpuUs)} | ` +
+      `${pad(`${x.rpsRatio}×`, 11)} ${pad(`${x.p99Ratio}×`, 10)}`)
   }
-  console.log('(latencies in ms; ratios are emulator / baseline)')
+  console.log('(latencies in ms; CPU/req: the server process\'s CPU time per request; ratios are emulator / baseline)')
   const startupMs = { baseline: median(r.startup.baseline ?? []), emulator: median(r.startup.emulator ?? []) }
   const startupCpuMs = { baseline: median(r.startupCpu.baseline ?? []), emulator: median(r.startupCpu.emulator ?? []) }
   console.log(`\nstart-up, spawn to first 200 (median of ${startupRuns}): baseline ${startupMs.baseline.toFixed(0)} ms, ` +
