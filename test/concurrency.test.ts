@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { AUTH, build, get, post, readBack } from './helper.js'
@@ -31,6 +31,13 @@ function isFrom (read: Record<string, any>, b: Record<string, any>): boolean {
   return read.external === undefined && read.internal?.nfObjectId === b.internal.id && read.internal.branch === b.internal.branch
 }
 
+/** Every request sent is in the journal, once, with the body it sent and the status it got. */
+function journaled (t: Test, app: FastifyInstance, service: string | undefined, sent: Array<[string, number]>): void {
+  const entries = app.emulator.journal(undefined, { method: 'POST', ...(service === undefined ? {} : { service }) })
+  const key = ([body, status]: [string | undefined, number]) => `${status} ${body}`
+  t.same(entries.map((e) => key([e.body, e.status])).sort(), sent.map(key).sort(), `all ${sent.length} POSTs are in the journal`)
+}
+
 function fixtures (services: number): Fixtures {
   return {
     projects: [{
@@ -52,24 +59,29 @@ t.test('hundreds of concurrent updates to one service: all 200, and the result i
   t.same([...new Set(answers.map((r) => r.statusCode))], [200])
   const read = await readBack(app, url('svc-0'))
   t.equal(bodies.filter((b) => isFrom(read, b)).length, 1, 'exactly one body sent is the final deployment')
+  journaled(t, app, 'svc-0', bodies.map((b) => [JSON.stringify(b), 200]))
 })
 
 t.test('concurrent updates to many services, mixed with invalid bodies and reads: no torn or lost state', async (t) => {
   const services = 40
-  const app = await build(t, { fixtures: fixtures(services) })
+  const app = await build(t, { fixtures: fixtures(services), journalSize: 5000 })
   const sent = new Map<string, Array<Record<string, any>>>()
+  const posted: Array<[string, number]> = []
   const work: Array<Promise<unknown>> = []
   const reads: Array<Promise<{ service: string, statusCode: number, body: string }>> = []
   for (let i = 0; i < 600; i++) {
     const service = `svc-${i % services}`
     if (i % 7 === 6) {
       // An invalid body, to the same services at the same time: must change nothing.
-      work.push(post(app, url(service), { external: { imagePath: `bad image ${i}` }, docker: bodyOf(i).docker }).then((r) => {
+      const bad = { external: { imagePath: `bad image ${i}` }, docker: bodyOf(i).docker }
+      posted.push([JSON.stringify(bad), 400])
+      work.push(post(app, url(service), bad).then((r) => {
         t.equal(r.statusCode, 400)
       }))
     } else {
       const b = bodyOf(i)
       sent.set(service, [...(sent.get(service) ?? []), b])
+      posted.push([JSON.stringify(b), 200])
       work.push(post(app, url(service), b).then((r) => t.equal(r.statusCode, 200)))
     }
     reads.push(get(app, url(service)).then((r) => ({ service, statusCode: r.statusCode, body: r.body })))
@@ -85,6 +97,7 @@ t.test('concurrent updates to many services, mixed with invalid bodies and reads
     const read = await readBack(app, url(`svc-${s}`))
     t.equal((sent.get(`svc-${s}`) ?? []).filter((b) => isFrom(read, b)).length, 1, `svc-${s} ends as exactly one body sent to it`)
   }
+  journaled(t, app, undefined, posted)
 })
 
 t.test('hundreds of concurrent updates over real sockets: no 5xx, and the result is exactly one of them', async (t) => {
@@ -102,4 +115,5 @@ t.test('hundreds of concurrent updates over real sockets: no 5xx, and the result
     const read = await readBack(app, url(`svc-${s}`))
     t.equal(bodies.filter((b, i) => i % 2 === s && isFrom(read, b)).length, 1, `svc-${s} ends as exactly one body sent to it`)
   }
+  journaled(t, app, undefined, bodies.map((b) => [JSON.stringify(b), 200]))
 })
