@@ -22,16 +22,27 @@ export class ApiError extends Error {
   }
 }
 
-/** How many problems the 400 message spells out; `details.errors` always lists them all. */
+/** How many problems the 400 message spells out. */
 const MESSAGE_PROBLEMS = 5
+/**
+ * How many problems `details.errors` lists. A 1 MiB body of unknown keys holds ~100,000 problems: listing
+ * them all took ~0.7 s and answered 20 MB, so past this many the list stops and says so.
+ */
+export const MAX_PROBLEMS = 100
 
 export const Errors = {
-  /** `problems` is never empty: a failed validation has at least one. */
+  /**
+   * `problems` is never empty: a failed validation has at least one. It may hold more than MAX_PROBLEMS:
+   * the caller need only find one more to say there are more.
+   */
   validation (problems: ValidationProblem[]): ApiError {
-    const shown = problems.slice(0, MESSAGE_PROBLEMS).map((p) => p.message)
-    const more = problems.length - shown.length
-    const message = shown.join('; ') + (more > 0 ? `; and ${more} more (see details.errors)` : '')
-    return new ApiError(400, message, { errors: problems })
+    const truncated = problems.length > MAX_PROBLEMS
+    const listed = truncated ? problems.slice(0, MAX_PROBLEMS) : problems
+    const shown = listed.slice(0, MESSAGE_PROBLEMS).map((p) => p.message)
+    const more = truncated
+      ? `; and more (details.errors lists the first ${MAX_PROBLEMS})`
+      : listed.length > shown.length ? `; and ${listed.length - shown.length} more (see details.errors)` : ''
+    return new ApiError(400, shown.join('; ') + more, truncated ? { errors: listed, truncated } : { errors: listed })
   },
   missingToken: () => new ApiError(401,
     'Unauthorized: send an API token as "Authorization: Bearer <token>"', { reason: 'missing-token' }),
@@ -76,6 +87,10 @@ export const Errors = {
     'Request body has a "__proto__" or "constructor.prototype" key, which is refused', { reason: 'forbidden-key' }),
   unsupportedMediaType: (contentType: string | undefined) => new ApiError(415,
     `Unsupported content type ${JSON.stringify(contentType ?? '')}: send "application/json"`, { contentType: contentType ?? null }),
+  // Answered by the HTTP server before any route (src/app.ts, clientErrorHandler); then it disconnects.
+  requestTimeout: () => new ApiError(408, 'Request timeout: the request was not received in time', { reason: 'request-timeout' }),
+  headersTooLarge: () => new ApiError(431, 'Request header fields too large', { reason: 'headers-too-large' }),
+  malformedRequest: (code: string | undefined) => new ApiError(400, 'Malformed HTTP request', { reason: 'malformed-http', code }),
   internal: () => new ApiError(500, 'Internal server error', {}),
 
   // The admin API under /_mock/ (the emulator's own; not Northflank's).
