@@ -55,10 +55,14 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
   return ({ schema, httpPart }) => {
     const part = httpPart as string // Fastify always names it: body, params, querystring, headers
     const chooser = variantChoosers.get(schema)
-    const validators = chooser === undefined ? [ajv.compile(schema)] : chooser.variants.map((v) => ajv.compile(v))
+    const schemas = chooser === undefined ? [schema] : chooser.variants
     const choose = chooser?.choose ?? (() => 0)
+    // Compiled on first use: compiling every route's schemas up front was half of start-up (about 100 ms
+    // of Ajv for 39 schemas, mostly admin documents that a run may never receive).
+    const validators: Array<ValidateFunction | undefined> = []
     return (data: unknown) => {
-      const validate = validators[choose(data)] as ValidateFunction
+      const i = choose(data)
+      const validate = validators[i] ??= ajv.compile(schemas[i] as object)
       if (validate(data)) return { value: data }
       return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1)) }
     }
