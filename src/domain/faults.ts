@@ -49,39 +49,20 @@ export function pathMatcher (pattern: string): (path: string) => boolean {
   return (path) => matchSegments(pat, path.split('/'))
 }
 
-function matchSegments (pat: string[], segs: string[]): boolean {
-  let p = 0
-  let s = 0
-  let starP = -1
-  let starS = 0
-  while (s < segs.length) {
-    if (p < pat.length && pat[p] === '**') {
-      starP = p++
-      starS = s
-    } else if (p < pat.length && matchChars(pat[p] as string, segs[s] as string)) {
-      p++
-      s++
-    } else if (starP !== -1) {
-      p = starP + 1
-      s = ++starS
-    } else {
-      return false
-    }
-  }
-  while (p < pat.length && pat[p] === '**') p++
-  return p === pat.length
-}
-
-function matchChars (pat: string, str: string): boolean {
+/**
+ * Wildcard matching with single-point backtracking, used twice: over a path's segments with `**`, and over a
+ * segment's characters with `*`. Linear in practice, at worst the product of the lengths.
+ */
+function wildcard (pat: ArrayLike<string>, str: ArrayLike<string>, star: string, same: (p: string, s: string) => boolean): boolean {
   let p = 0
   let s = 0
   let starP = -1
   let starS = 0
   while (s < str.length) {
-    if (p < pat.length && pat[p] === '*') {
+    if (p < pat.length && pat[p] === star) {
       starP = p++
       starS = s
-    } else if (p < pat.length && pat[p] === str[s]) {
+    } else if (p < pat.length && same(pat[p] as string, str[s] as string)) {
       p++
       s++
     } else if (starP !== -1) {
@@ -91,8 +72,15 @@ function matchChars (pat: string, str: string): boolean {
       return false
     }
   }
-  while (p < pat.length && pat[p] === '*') p++
+  while (p < pat.length && pat[p] === star) p++
   return p === pat.length
+}
+
+const sameChar = (p: string, s: string) => p === s
+const sameSegment = (p: string, s: string) => wildcard(p, s, '*', sameChar)
+
+function matchSegments (pat: string[], segs: string[]): boolean {
+  return wildcard(pat, segs, '**', sameSegment)
 }
 
 /** The request's path as rules see it: no query string, no repeated slashes (the router ignores them). */

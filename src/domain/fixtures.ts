@@ -2,12 +2,12 @@
  * Fixtures: the built-in default world, reading and checking a fixtures document, and building the
  * emulator's state from one.
  */
-import { readFileSync } from 'node:fs'
 import type { Ajv, ValidateFunction } from 'ajv'
 import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
 import { problemsOf } from '../validation.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
+import { readJsonFile } from './json-file.js'
 import type { Project, Service, State, TokenGrant } from './model.js'
 
 /** The seed's names (docs examples), so its three example requests work against a fresh emulator. */
@@ -78,19 +78,7 @@ export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures
 }
 
 export function readFixturesFile (ajv: Ajv, path: string): Fixtures {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    throw new FixturesError(path, `cannot be read (${(err as Error).message})`)
-  }
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (err) {
-    throw new FixturesError(path, `is not valid JSON (${(err as Error).message})`)
-  }
-  return checkFixtures(ajv, doc, path)
+  return checkFixtures(ajv, readJsonFile(path, (message) => new FixturesError(path, message)), path)
 }
 
 /** A fresh state from checked fixtures: nothing in it is shared with the fixtures or another state. */

@@ -6,7 +6,6 @@
  * are per test run. No Fastify here.
  */
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Ajv, ValidateFunction } from 'ajv'
@@ -15,6 +14,7 @@ import type { Fixtures } from '../../schemas/fixtures.js'
 import { problemsOf } from '../validation.js'
 import { dumpState, restoreState, type Emulator } from './emulator.js'
 import { checkFixtures, FixturesError } from './fixtures.js'
+import { readJsonFile } from './json-file.js'
 import type { State } from './model.js'
 
 export class StateFileError extends Error {
@@ -33,19 +33,8 @@ let validateStateFile: ValidateFunction | undefined
 
 /** The saved fixtures and state, or undefined when the file does not exist yet (a first start). */
 export function readStateFile (ajv: Ajv, path: string): Saved | undefined {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new StateFileError(path, `cannot be read (${(err as Error).message})`)
-  }
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (err) {
-    throw new StateFileError(path, `is not valid JSON (${(err as Error).message})`)
-  }
+  const doc = readJsonFile(path, (message) => new StateFileError(path, message), true)
+  if (doc === undefined) return undefined
   validateStateFile ??= ajv.compile(StateFileSchema)
   if (!validateStateFile(doc)) {
     throw new StateFileError(path, problemsOf(validateStateFile, doc, 'file').map((p) => p.message).join('; '))
