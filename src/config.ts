@@ -13,6 +13,7 @@ export const SETTINGS = {
   bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' },
   adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN' },
   journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE' },
+  journalBytes: { flag: 'journal-bytes', env: 'NORTHFLANK_MOCK_JOURNAL_BYTES' },
   isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION' },
   stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE' },
   rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT' },
@@ -34,8 +35,9 @@ Options (each also read from the environment variable shown):
   --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
   --admin-token TOKEN /_mock/* (not health) needs x-mock-admin-token NORTHFLANK_MOCK_ADMIN_TOKEN
   --journal-size N    requests the journal keeps; 0 turns it off     NORTHFLANK_MOCK_JOURNAL_SIZE (1000)
+  --journal-bytes N   bytes all journals keep together               NORTHFLANK_MOCK_JOURNAL_BYTES (67108864)
   --isolation         one state and journal per API token            NORTHFLANK_MOCK_ISOLATION (false)
-  --state-file FILE   state loaded at start, saved at shutdown       NORTHFLANK_MOCK_STATE_FILE
+  --state-file FILE   state loaded at start, saved on each change    NORTHFLANK_MOCK_STATE_FILE
   --rate-limit        answer 429 past the rate limit (headers always) NORTHFLANK_MOCK_RATE_LIMIT (false)
   --rate-limit-max N  requests per window and token                   NORTHFLANK_MOCK_RATE_LIMIT_MAX (1000)
   --rate-limit-window S  window in seconds                            NORTHFLANK_MOCK_RATE_LIMIT_WINDOW (3600)
@@ -63,6 +65,7 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         'body-limit': { type: 'string' },
         'admin-token': { type: 'string' },
         'journal-size': { type: 'string' },
+        'journal-bytes': { type: 'string' },
         isolation: { type: 'boolean' },
         'state-file': { type: 'string' },
         'rate-limit': { type: 'boolean' },

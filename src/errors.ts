@@ -1,6 +1,6 @@
 /**
  * Every error the emulator answers with, declared once, and the one place that shapes an error into
- * Northflank's envelope `{"error": {status, message, id, details}}` (reference §3). Handlers and the domain
+ * Northflank's envelope `{"error": {status, message, id, details}}` (docs/northflank-contract.md). Handlers and the domain
  * throw these; src/app.ts has the only error handler. Statuses other than 400 are inferred: the endpoint
  * page lists only 200.
  */
@@ -74,8 +74,11 @@ export const Errors = {
   imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
     `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
       '(external or internal)', { serviceId, serviceType }),
-  noDeployment: (serviceId: string) => new ApiError(409,
-    `Service "${serviceId}" is a build service: it has no deployment to update`, { serviceId, serviceType: 'build' }),
+  noDeployment: (serviceId: string, serviceType: string) => new ApiError(409,
+    serviceType === 'build'
+      ? `Service "${serviceId}" is a build service: it has no deployment to update`
+      : `Service "${serviceId}" (a ${serviceType} service) has no deployment to update`,
+    { serviceId, serviceType }),
   routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`, { method, url }),
   methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
     `Method ${method} is not allowed on ${url}; use ${allowed.join(' or ')}`, { method, allowed },
@@ -102,6 +105,8 @@ export const Errors = {
   isolationOff: () => new ApiError(400,
     'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
+  adminRouteNotFound: (method: string, url: string) => new ApiError(404,
+    `No admin route ${method} ${url}: GET /openapi.json lists them (tag "Mock admin")`, { method, url }),
   tooManyNamespaces: (max: number) => new ApiError(503,
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
     { reason: 'too-many-namespaces', max }),
@@ -110,7 +115,7 @@ export const Errors = {
     'body.faults: fault rules are shared by every namespace; load them without ?token=, or add them with POST /_mock/faults',
     { reason: 'scoped-faults' }),
   invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' }),
-  // Reference §4: Northflank limits each token; the 429's message and details are not published (inferred).
+  // Northflank limits each token (docs/northflank-contract.md); the 429's message and details are not published (inferred).
   rateLimited: (limit: number, retryAfterSeconds: number) => new ApiError(429,
     `Rate limit exceeded: ${limit} requests per window; retry in ${retryAfterSeconds} s`,
     { reason: 'rate-limited', limit, retryAfter: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) }),

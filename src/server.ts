@@ -49,6 +49,7 @@ async function main (): Promise<void> {
     bodyLimit: config.bodyLimit,
     adminToken: config.adminToken,
     journalSize: config.journalSize,
+    journalBytes: config.journalBytes,
     isolation: config.isolation,
     stateFile: config.stateFile,
     behaviour: {

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { ApiError } from '../src/errors.js'
-import { asBadRequest } from '../src/routes/admin.js'
+import { asBadRequest } from '../src/routes/admin/state.js'
 import { VERSION } from '../src/version.js'
 import { AUTH, build, DEPLOYMENT_URL, get, post, PROJECT, readBack, SERVICE } from './helper.js'
 
@@ -81,19 +81,6 @@ t.test('POST /_mock/reset', async (t) => {
     t.same(journal.entries.map((e: { method: string }) => e.method), ['GET'], 'only the read-back after the reset')
   })
 
-  t.test('calls the hooks other modules register (fault rules), with the scope, until unregistered', async (t) => {
-    const app = await build(t, { isolation: true })
-    const seen: unknown[] = []
-    const off = app.emulator.onReset((scope) => seen.push(scope))
-    await admin(app, 'POST', '/_mock/reset')
-    await admin(app, 'POST', `/_mock/reset?project=${PROJECT}`)
-    await admin(app, 'POST', '/_mock/reset?token=a')
-    off()
-    off()
-    await admin(app, 'POST', '/_mock/reset')
-    t.same(seen, [{}, { projectId: PROJECT }, { token: 'a' }])
-  })
-
   t.test('?project= restores that project only, and drops only its journal entries', async (t) => {
     const app = await build(t, { fixtures: { projects: [...SMALL.projects, { id: 'other', services: [{ id: 'api', serviceType: 'deployment' }] }] } })
     await post(app, '/v1/projects/shop/services/web/deployment', nginx('shop'))
@@ -103,7 +90,7 @@ t.test('POST /_mock/reset', async (t) => {
     t.equal((await readBack(app, '/v1/projects/shop/services/web/deployment')).external.imagePath, 'shop/web:1')
     t.equal((await readBack(app, '/v1/projects/other/services/api/deployment')).external.imagePath, 'nginx:other')
     const count = await admin(app, 'GET', '/_mock/journal/count?method=POST')
-    t.same(count.json(), { count: 1 }, 'the POST to the other project is still journaled')
+    t.same(count.json(), { count: 1, dropped: 0 }, 'the POST to the other project is still journaled')
   })
 
   t.test('?project= of a project that is neither in the fixtures nor the state is a 404', async (t) => {
@@ -366,7 +353,7 @@ t.test('the journal', async (t) => {
   t.test('a size of 0 turns it off', async (t) => {
     const app = await build(t, { journalSize: 0 })
     await get(app, DEPLOYMENT_URL)
-    t.same((await admin(app, 'GET', '/_mock/journal')).json(), { capacity: 0, total: 0, entries: [] })
+    t.same((await admin(app, 'GET', '/_mock/journal')).json(), { capacity: 0, total: 0, dropped: 0, entries: [] })
   })
 
   t.test('concurrent requests are each journaled once, with a unique seq, and state stays consistent', async (t) => {
@@ -460,7 +447,7 @@ t.test('a connection dropped on purpose is journaled with status 0 and no respon
   const { entries } = (await admin(app, 'GET', '/_mock/journal')).json()
   t.same(entries.map((e: { method: string, status: number }) => [e.method, e.status]), [['POST', 0], ['GET', 0]])
   t.notOk('response' in entries[0])
-  t.same((await admin(app, 'GET', '/_mock/journal/count?status=0&method=POST')).json(), { count: 1 }, 'status=0 finds dropped connections')
+  t.same((await admin(app, 'GET', '/_mock/journal/count?status=0&method=POST')).json(), { count: 1, dropped: 0 }, 'status=0 finds dropped connections')
   t.equal((await admin(app, 'GET', '/_mock/journal/count?status=00')).statusCode, 400)
 })
 

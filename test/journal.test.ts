@@ -1,8 +1,5 @@
 import t from 'tap'
-import { Emulator } from '../src/domain/emulator.js'
-import { defaultFixtures } from '../src/domain/fixtures.js'
-import { Journal, matches, view, type Recorded } from '../src/domain/journal.js'
-import { journalCapture } from '../src/routes/capture.js'
+import { ENTRY_OVERHEAD_BYTES, entryBytes, JournalStore, matches, view, type Recorded } from '../src/domain/journal.js'
 
 function rec (seq: number, extra: Partial<Recorded> = {}): Recorded {
   return {
@@ -20,8 +17,11 @@ function rec (seq: number, extra: Partial<Recorded> = {}): Recorded {
   }
 }
 
-t.test('the ring keeps the last N entries, oldest first, and never grows past N', async (t) => {
-  const j = new Journal(3)
+const UNBOUNDED = 2 ** 40
+const journalOf = (capacity: number, budget = UNBOUNDED) => new JournalStore(capacity, budget).journal()
+
+t.test('a journal keeps the last N entries, oldest first, never grows past N, and counts what it dropped', async (t) => {
+  const j = journalOf(3)
   t.same(j.entries(), [])
   for (let i = 1; i <= 10; i++) {
     j.append(rec(i))
@@ -29,22 +29,64 @@ t.test('the ring keeps the last N entries, oldest first, and never grows past N'
   }
   t.equal(j.size, 3)
   t.same(j.entries().map((e) => e.seq), [8, 9, 10])
+  t.equal(j.dropped, 7)
+  j.clear()
+  t.equal(j.dropped, 0, 'a clear makes the journal complete again')
 })
 
 t.test('a journal of capacity 0 records nothing', async (t) => {
-  const j = new Journal(0)
+  const j = journalOf(0)
   j.append(rec(1))
   t.equal(j.size, 0)
   t.same(j.entries(), [])
 })
 
-t.test('a capacity that is not a whole number ≥ 0 is refused', async (t) => {
-  t.throws(() => new Journal(-1), RangeError)
-  t.throws(() => new Journal(1.5), RangeError)
+t.test('a capacity or budget that is not a whole number ≥ 0 is refused', async (t) => {
+  t.throws(() => new JournalStore(-1, 1), RangeError)
+  t.throws(() => new JournalStore(1.5, 1), RangeError)
+  t.throws(() => new JournalStore(1, -1), RangeError)
+  t.throws(() => new JournalStore(1, 0.5), RangeError)
+})
+
+t.test('an entry counts its texts and a fixed overhead against the byte budget', async (t) => {
+  const r = rec(1, { headers: { a: 'xy', b: ['1', '23'] }, body: 'b'.repeat(100), response: 'r'.repeat(10), url: '/u' })
+  t.equal(entryBytes(r), ENTRY_OVERHEAD_BYTES + 2 + 100 + 10 + (1 + 2) + (1 + 3))
+})
+
+t.test('all journals share one byte budget: the oldest entries of any journal go first, each journal counting its own', async (t) => {
+  const size = entryBytes(rec(1))
+  const store = new JournalStore(100, size * 3)
+  const a = store.journal()
+  const b = store.journal()
+  a.append(rec(1))
+  b.append(rec(2))
+  a.append(rec(3))
+  t.equal(store.bytes, size * 3)
+  b.append(rec(4))
+  t.same(store.entries().map((e) => e.seq), [2, 3, 4], 'the oldest entry overall (a\'s first) went')
+  t.same([a.dropped, b.dropped], [1, 0])
+  b.append(rec(5))
+  t.same(store.entries().map((e) => e.seq), [3, 4, 5])
+  t.same(a.entries().map((e) => e.seq), [3])
+  t.same(b.entries().map((e) => e.seq), [4, 5])
+  t.same([a.dropped, b.dropped], [1, 1])
+  t.ok(store.bytes <= size * 3)
+  t.equal(b.clear(), 2)
+  t.equal(store.bytes, size, 'a clear gives its bytes back')
+  t.same(store.entries().map((e) => e.seq), [3])
+})
+
+t.test('an entry larger than the whole budget is dropped at once, and counted', async (t) => {
+  const store = new JournalStore(10, 1000)
+  const j = store.journal()
+  j.append(rec(1, { body: 'x'.repeat(2000) }))
+  t.same(j.entries(), [])
+  t.equal(j.dropped, 1)
+  t.equal(store.bytes, 0)
 })
 
 t.test('clear removes everything, or only what the predicate picks, keeping order and the bound', async (t) => {
-  const j = new Journal(4)
+  const j = journalOf(4)
   for (let i = 1; i <= 6; i++) j.append(rec(i, { params: { projectId: i % 2 === 0 ? 'even' : 'odd' } }))
   t.equal(j.clear((e) => e.params.projectId === 'even'), 2, 'two of the four held were even')
   t.same(j.entries().map((e) => e.seq), [3, 5])
@@ -93,18 +135,4 @@ t.test('matches checks every given filter field and ignores absent ones', async 
   t.notOk(matches(r, { status: 400 }))
   t.notOk(matches(r, { project: 'q' }))
   t.notOk(matches(r, { service: 'q' }))
-})
-
-t.test('the capture hook records no response body when the payload is not text (a stream or buffer)', async (t) => {
-  const emulator = new Emulator(defaultFixtures())
-  const capture = journalCapture(emulator) as unknown as (req: unknown, reply: unknown, payload: unknown, done: (err: Error | null, p?: unknown) => void) => void
-  const request = { url: '/v1/x', method: 'GET', params: {}, headers: {}, mockNamespace: null, mockRawBody: null, mockStart: 0 }
-  const payload = Buffer.from('bytes')
-  let passed: unknown
-  capture(request, { statusCode: 200 }, payload, (_err, p) => { passed = p })
-  t.equal(passed, payload, 'the payload goes on unchanged')
-  const [entry] = emulator.journal()
-  t.equal(entry?.response, undefined)
-  t.equal(entry?.status, 200)
-  t.equal(entry?.duration, 0, 'no arrival time noted: no duration rather than one since the process started')
 })

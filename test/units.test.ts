@@ -32,7 +32,7 @@ t.test('problemsOf describes rules beyond the body schema\'s own plainly', async
 })
 
 t.test('Emulator.reset returns the state to the fixtures', async (t) => {
-  const emulator = new Emulator(defaultFixtures(), { now: () => new Date(0) })
+  const emulator = new Emulator(defaultFixtures(), { clock: { now: () => new Date(0) } })
   updateDeployment(emulator.state, 'default-project', 'example-service', { external: { imagePath: 'x:1' } }, emulator.clock.now())
   emulator.reset()
   const svc = emulator.state.projects.get('default-project')?.services.get('example-service')

@@ -40,7 +40,7 @@ export function updateDeployment (
   const service = findService(state, projectId, serviceId)
   const current = service.deployment
   // Inferred: a build service has nothing to deploy, whatever the variant.
-  if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId)
+  if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId, service.serviceType)
   const changesSource = 'external' in body || 'internal' in body
   // Only deployment services choose their image (reference §5: PatchServiceCombinedData has no
   // internal/external). Inferred: 409, as the body is valid but does not fit the service.
@@ -149,7 +149,7 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
   const project = findProject(state, projectId)
   const service = findService(state, projectId, serviceId)
   const d = service.deployment
-  if (d === undefined) throw Errors.noDeployment(serviceId)
+  if (d === undefined) throw Errors.noDeployment(serviceId, service.serviceType)
   const read: DeploymentRead = {
     region: project.region,
     instances: runningInstances(d),
