@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +31,7 @@ function startServer (args: string[]) {
     url,
     exited,
     stderr: () => stderr,
+    kill: (signal: NodeJS.Signals) => child.kill(signal),
     stop: async () => {
       child.kill('SIGTERM')
       return exited
@@ -58,6 +59,35 @@ t.test('the CLI saves the state file on SIGTERM and loads it at the next start',
   const url2 = await second.url
   const read = await fetch(`${url2}${DEPLOYMENT}`, { headers: { authorization: 'Bearer tok' } })
   t.equal(((await read.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath, 'nginx:persisted')
+  t.equal(await second.stop(), 0)
+})
+
+t.test('an accepted change reaches the state file soon after, so it survives a SIGKILL', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nf-mock-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'state.json')
+
+  const first = startServer(['--state-file', file])
+  const url = await first.url
+  const res = await fetch(`${url}${DEPLOYMENT}`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
+    body: JSON.stringify({ external: { imagePath: 'nginx:crash-safe' } })
+  })
+  t.equal(res.status, 200)
+  // Saved within a second of the change (SAVE_DELAY_MS); the deadline here only guards against a hang.
+  const saved = Date.now()
+  while (!(existsSync(file) && readFileSync(file, 'utf8').includes('nginx:crash-safe'))) {
+    if (Date.now() - saved > 10_000) throw new Error('the change never reached the state file')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  first.kill('SIGKILL')
+  t.not(await first.exited, 0, 'killed, with no chance to save at exit')
+
+  const second = startServer(['--state-file', file])
+  const url2 = await second.url
+  const read = await fetch(`${url2}${DEPLOYMENT}`, { headers: { authorization: 'Bearer tok' } })
+  t.equal(((await read.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath, 'nginx:crash-safe')
   t.equal(await second.stop(), 0)
 })
 
