@@ -6,6 +6,7 @@ import type { Health, JournalEntry, JournalView, StateDump } from '../schemas/ad
 import type { ErrorEnvelope } from '../schemas/error.js'
 import type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
 import type { Fixtures } from '../schemas/fixtures.js'
+import type { CountExpectation, NearMiss, VerifyQuery } from '../schemas/verify.js'
 
 export interface AdminClientOptions {
   /** The emulator's admin token (--admin-token), sent as x-mock-admin-token. */
@@ -51,6 +52,56 @@ export class AdminError extends Error {
   }
 }
 
+/**
+ * A verify that did not hold: the message prints the expectation, what was seen and the near misses, one
+ * per paragraph, so that it reads well in a test runner's failure output.
+ */
+export class VerificationError extends Error {
+  readonly matched: number
+  readonly expected: CountExpectation
+  readonly nearMisses: NearMiss[]
+  readonly journalTruncated: boolean
+  readonly query: VerifyQuery
+
+  constructor (query: VerifyQuery, details: { matched: number, count: CountExpectation, nearMisses: NearMiss[], journalTruncated: boolean }, summary: string) {
+    super(formatVerification(query, summary, details.nearMisses, details.journalTruncated))
+    this.name = 'VerificationError'
+    this.query = query
+    this.matched = details.matched
+    this.expected = details.count
+    this.nearMisses = details.nearMisses
+    this.journalTruncated = details.journalTruncated
+  }
+}
+
+const show = (v: unknown): string => v === undefined ? '(absent)' : JSON.stringify(v)
+
+/** The query in one line: `POST /v1/** project=shop status=200 body ⊇ {…}`. */
+function describeQuery (q: VerifyQuery): string {
+  const parts = [q.method?.toUpperCase() ?? 'any method', q.path ?? 'any path']
+  if (q.project !== undefined) parts.push(`project=${q.project}`)
+  if (q.service !== undefined) parts.push(`service=${q.service}`)
+  if (q.status !== undefined) parts.push(`status=${q.status}`)
+  for (const [name, value] of Object.entries(q.headers ?? {})) parts.push(`${name.toLowerCase()}: ${value}`)
+  if (q.body !== undefined) parts.push(`body ⊇ ${JSON.stringify(q.body)}`)
+  return parts.join(' ')
+}
+
+function formatVerification (query: VerifyQuery, summary: string, nearMisses: NearMiss[], truncated: boolean): string {
+  const lines = [`Verification failed: ${summary}.`, `  Expected: ${describeQuery(query)}`]
+  if (nearMisses.length === 0) {
+    lines.push('  No other request was journaled in scope.')
+  } else {
+    lines.push(`  Closest requests (${nearMisses.length}, most similar first):`)
+    for (const miss of nearMisses) {
+      lines.push(`    #${miss.seq} ${miss.method} ${miss.path} → ${miss.status}`)
+      for (const d of miss.differences) lines.push(`        ${d.field}: expected ${show(d.expected)}, got ${show(d.actual)}`)
+    }
+  }
+  if (truncated) lines.push('  The journal dropped entries since it was last cleared: older requests were not counted.')
+  return lines.join('\n')
+}
+
 export interface AdminClient {
   readonly url: string
   health: () => Promise<Health>
@@ -77,6 +128,12 @@ export interface AdminClient {
   /** `{ mode: 'manual', now? }` stops the emulator's clock (rollouts then wait for advanceClock); `{ mode: 'system' }` restarts it. */
   setClock: (clock: ClockSet) => Promise<ClockState>
   advanceClock: (ms: number) => Promise<ClockState>
+  /**
+   * Checks that the journal holds the requests expected, waiting up to `within` ms: resolves with how many
+   * match, or rejects with a VerificationError listing the near misses, e.g.
+   * `verify({ method: 'POST', service: 'web', body: { external: { imagePath: 'web:2' } }, count: { exactly: 1 }, within: 2000 })`.
+   */
+  verify: (query: VerifyQuery, scope?: Scope) => Promise<number>
 }
 
 type Query = Record<string, string | number | undefined>
@@ -132,6 +189,16 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
       await call('DELETE', '/_mock/faults')
     },
     setClock: (clock) => call<ClockState>('PUT', '/_mock/clock', {}, clock),
-    advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms })
+    advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms }),
+    verify: async (query, scope = {}) => {
+      try {
+        return (await call<{ data: { matched: number } }>('POST', '/_mock/verify', { token: scope.token }, query)).data.matched
+      } catch (err) {
+        const envelope = err instanceof AdminError && err.status === 406 ? (err.body as ErrorEnvelope).error : undefined
+        if (envelope === undefined) throw err
+        const details = envelope.details as ConstructorParameters<typeof VerificationError>[1]
+        throw new VerificationError(query, details, envelope.message)
+      }
+    }
   }
 }

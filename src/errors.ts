@@ -127,6 +127,13 @@ export const Errors = {
   faultRuleExists: (id: string) => new ApiError(409, `A fault rule "${id}" exists already`, { id }),
   tooManyFaultRules: (max: number) => new ApiError(409,
     `At most ${max} fault rules at once: remove some first (DELETE /_mock/faults)`, { max }),
+  authorizationNotMatchable: () => new ApiError(400,
+    'body.headers.authorization: the journal redacts it, so only "Bearer ***" (a bearer token was sent) or "***" can match; ' +
+      'to check which token was used, verify with ?token= (isolation)', { reason: 'authorization-redacted' }),
+  verificationFailed: (expected: string, matched: number, details: { count: unknown, nearMisses: unknown[], journalTruncated: boolean }) =>
+    new ApiError(406, `expected ${expected}, saw ${matched}` +
+      (details.journalTruncated ? ' (the journal dropped entries since it was last cleared: older requests are not counted)' : ''),
+    { reason: 'verification-failed', matched, ...details }),
   clockNotManual: () => new ApiError(409,
     'The clock is not manual: PUT /_mock/clock {"mode":"manual"} first', { mode: 'system' })
 }

@@ -17,6 +17,7 @@ import { buildState } from './fixtures.js'
 import { Journal, JournalStore, matches, type JournalFilter, type Recorded } from './journal.js'
 import type { Deployment, Project, Service, State } from './model.js'
 import { tokenKey } from './rate-limit.js'
+import { evaluate, type Matcher, type Verdict } from './verify.js'
 
 export type { JournalFilter }
 
@@ -117,7 +118,7 @@ export class Emulator {
     let ns = this.namespaces.get(token)
     if (ns === undefined) {
       if (this.namespaces.size >= this.maxNamespaces) throw Errors.tooManyNamespaces(this.maxNamespaces)
-      ns = { token, fixtures: undefined, state: buildState(this.fixtures), journal: this.journals.journal() }
+      ns = { token, fixtures: undefined, state: buildState(this.fixtures), journal: this.journals.journal(token) }
       this.namespaces.set(token, ns)
     }
     return ns
@@ -239,6 +240,12 @@ export class Emulator {
     this.checkScope(token)
     const all = token === undefined ? this.journals.entries() : (this.existingNamespace(token)?.journal.entries() ?? [])
     return all.filter((e) => matches(e, filter))
+  }
+
+  /** How many recorded requests (of a namespace, or of every one) match a verify query, and whether that is expected. */
+  verify (token: string | undefined, matcher: Matcher): Verdict {
+    this.checkScope(token)
+    return evaluate(this.journal(token), matcher)
   }
 
   /** Entries held now, before filtering. */

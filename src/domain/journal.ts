@@ -60,12 +60,16 @@ interface Node {
   newer: Node | undefined
 }
 
+/** Told of each entry as it is appended (verify's waiters, the journal stream). */
+export type JournalListener = (entry: Recorded, journal: Journal) => void
+
 /** Every journal's entries, under one budget of bytes. */
 export class JournalStore {
   /** Bytes counted for the entries held now. */
   private used = 0
   private oldest: Node | undefined
   private newest: Node | undefined
+  private readonly listeners = new Set<JournalListener>()
 
   /**
    * `capacity`: entries each journal keeps (0 turns journaling off); `budget`: bytes all journals keep
@@ -76,9 +80,18 @@ export class JournalStore {
     if (!Number.isInteger(budget) || budget < 0) throw new RangeError(`journal budget must be a whole number of bytes ≥ 0, not ${budget}`)
   }
 
-  /** A new, empty journal under this store's bounds. */
-  journal (): Journal {
-    return new Journal(this)
+  /** A new, empty journal under this store's bounds, for the namespace of `token`. */
+  journal (token?: string): Journal {
+    return new Journal(this, token)
+  }
+
+  /**
+   * Calls `listener` with each entry appended from now on, in order, until the returned function is
+   * called. Appending costs nothing more while no one listens.
+   */
+  subscribe (listener: JournalListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
   }
 
   get bytes (): number {
@@ -106,6 +119,7 @@ export class JournalStore {
     this.used += node.bytes
     if (journal.count > this.capacity) this.evict(journal.oldest as Node)
     while (this.used > this.budget) this.evict(this.oldest as Node)
+    if (this.listeners.size !== 0) for (const listener of this.listeners) listener(r, journal)
   }
 
   private evict (node: Node): void {
@@ -137,7 +151,8 @@ export class Journal {
   /** Entries evicted (past the capacity or the byte budget) since the journal was created or cleared. */
   dropped = 0
 
-  constructor (private readonly store: JournalStore) {}
+  /** `token`: the API token of the namespace it belongs to; undefined for the default namespace. */
+  constructor (private readonly store: JournalStore, readonly token?: string) {}
 
   get size (): number {
     return this.count
@@ -205,7 +220,7 @@ export function view (r: Recorded): JournalEntry {
 }
 
 /** Keeps the scheme so a test can still see which kind of credential was sent. */
-function redact (value: string): string {
+export function redact (value: string): string {
   return /^bearer\s/i.test(value) ? REDACTED_BEARER : '***'
 }
 

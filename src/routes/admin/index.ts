@@ -15,6 +15,7 @@ import { VERSION } from '../../version.js'
 import { controlRoutes } from './controls.js'
 import { journalRoutes } from './journal.js'
 import { stateRoutes } from './state.js'
+import { verifyRoutes } from './verify.js'
 
 export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token'
 
@@ -75,5 +76,6 @@ export async function adminPlugin (app: FastifyInstance, { emulator, adminToken 
 
   await app.register(stateRoutes, { emulator })
   await app.register(journalRoutes, { emulator })
+  await app.register(verifyRoutes, { emulator })
   await app.register(controlRoutes, { emulator })
 }
