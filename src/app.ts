@@ -18,6 +18,7 @@ import { defaultFixtures } from './domain/fixtures.js'
 import { readStateFile, StateSaver } from './domain/persistence.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
+import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
@@ -180,12 +181,18 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     return sendError(error, request, reply)
   })
 
+  // Every route that answers (not the 405s), for the hints of a 404.
+  const routes: KnownRoute[] = []
+  app.addHook('onRoute', (route) => {
+    if (route.config?.notAHint === true) return
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url })
+  })
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
   // The emulated API, with its gateway (rate limits, faults, journal) and the 404 of every other path.
-  await app.register(apiPlugin(emulator))
+  await app.register(apiPlugin(emulator, routes))
   // The control plane, with its own guard and 404.
-  await app.register(adminPlugin, { prefix: '/_mock', emulator, adminToken: options.adminToken })
+  await app.register(adminPlugin, { prefix: '/_mock', emulator, adminToken: options.adminToken, routes })
   await app.register(openapiRoutes)
   return app
 }

@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { ErrorEnvelope, ValidationProblem } from '../schemas/error.js'
+import type { RouteHint } from './route-hints.js'
 
 export class ApiError extends Error {
   readonly status: number
@@ -79,7 +80,15 @@ export const Errors = {
       ? `Service "${serviceId}" is a build service: it has no deployment to update`
       : `Service "${serviceId}" (a ${serviceType} service) has no deployment to update`,
     { serviceId, serviceType }),
-  routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`, { method, url }),
+  /**
+   * `notEmulated`: the request is for a Northflank endpoint the emulator does not have, written as its
+   * docs write it (e.g. PATCH /v1/projects/{projectId}/services/deployment/{serviceId}).
+   */
+  routeNotFound: (method: string, url: string, hints: RouteHint[] = [], notEmulated?: string) => new ApiError(404,
+    `No route ${method} ${url}.` +
+      (hints.length === 0 ? '' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`) +
+      (notEmulated === undefined ? '' : ` (Northflank's ${notEmulated} is not emulated)`),
+    { method, url, hints }),
   methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
     `Method ${method} is not allowed on ${url}; use ${allowed.join(' or ')}`, { method, allowed },
     { allow: allowed.join(', ') }),
@@ -105,8 +114,10 @@ export const Errors = {
   isolationOff: () => new ApiError(400,
     'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
-  adminRouteNotFound: (method: string, url: string) => new ApiError(404,
-    `No admin route ${method} ${url}: GET /openapi.json lists them (tag "Mock admin")`, { method, url }),
+  adminRouteNotFound: (method: string, url: string, hints: RouteHint[] = []) => new ApiError(404,
+    `No admin route ${method} ${url}.` +
+      (hints.length === 0 ? ' GET /openapi.json lists them (tag "Mock admin")' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`),
+    { method, url, hints }),
   tooManyNamespaces: (max: number) => new ApiError(503,
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
     { reason: 'too-many-namespaces', max }),

@@ -14,6 +14,7 @@ import { authorize, bearerToken, Permissions } from '../domain/auth.js'
 import { readDeployment, readService } from '../domain/deployments.js'
 import type { Emulator, Namespace } from '../domain/emulator.js'
 import { Errors } from '../errors.js'
+import { closestRoutes, documented, serviceTypeEndpoint, type KnownRoute } from '../route-hints.js'
 import { gateway, requestFacts } from './gateway.js'
 
 /** Each route's prefix, its params, and what its operationIds end with (they must be unique in OpenAPI). */
@@ -42,6 +43,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes of the emulated API need a bearer token, and most a permission (docs/northflank-contract.md). */
     auth?: { permission?: string }
+    /** A route that only answers 405: never named as a 404's hint. */
+    notAHint?: boolean
   }
 }
 
@@ -50,7 +53,8 @@ function namespaceOf (request: FastifyRequest): Namespace {
   return request.mockNamespace as Namespace
 }
 
-export function apiPlugin (emulator: Emulator) {
+/** `routes`: every route of the app (filled as they are added), for the hints of the API's 404. */
+export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
   return async function api (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
     gateway(app, emulator)
@@ -145,6 +149,7 @@ export function apiPlugin (emulator: Emulator) {
         app.route({
           method: ['DELETE', 'OPTIONS', 'PATCH', 'PUT', 'POST'].filter((m) => !methods.includes(m)),
           url,
+          config: { notAHint: true },
           schema: { hide: true },
           handler: async (request) => { throw Errors.methodNotAllowed(request.method, request.url, methods) }
         })
@@ -152,6 +157,14 @@ export function apiPlugin (emulator: Emulator) {
     }
 
     // Every path that is not the control plane's: the API's 404, journaled and faulted like its routes.
-    app.setNotFoundHandler(async (request) => { throw Errors.routeNotFound(request.method, request.url) })
+    app.setNotFoundHandler(async (request) => {
+      const { method, url } = request
+      const notEmulated = serviceTypeEndpoint(method, url)
+      // The endpoint Northflank recommends instead of the emulated POST: point back at the POST.
+      const hints = notEmulated !== undefined
+        ? [{ method: 'POST', path: documented(`${PREFIXES[0]?.prefix as string}/deployment`) }]
+        : closestRoutes(method, url, routes.filter((r) => !r.url.startsWith('/_mock/')))
+      throw Errors.routeNotFound(method, url, hints, notEmulated)
+    })
   }
 }

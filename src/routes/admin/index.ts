@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { HealthSchema } from '../../../schemas/admin.js'
 import type { Emulator } from '../../domain/emulator.js'
 import { Errors } from '../../errors.js'
+import { closestRoutes, type KnownRoute } from '../../route-hints.js'
 import { VERSION } from '../../version.js'
 import { controlRoutes } from './controls.js'
 import { journalRoutes } from './journal.js'
@@ -30,13 +31,15 @@ export interface AdminOptions {
   emulator: Emulator
   /** When set, every admin route but health needs it in the x-mock-admin-token header. */
   adminToken?: string
+  /** Every route of the app, for the hints of the admin 404. */
+  routes: KnownRoute[]
 }
 
 function digest (value: string): Buffer {
   return createHash('sha256').update(value).digest()
 }
 
-export async function adminPlugin (app: FastifyInstance, { emulator, adminToken }: AdminOptions): Promise<void> {
+export async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes }: AdminOptions): Promise<void> {
   if (adminToken !== undefined) {
     const expected = digest(adminToken)
     app.addHook('onRequest', function adminGuard (request, _reply, done) {
@@ -48,7 +51,10 @@ export async function adminPlugin (app: FastifyInstance, { emulator, adminToken 
     })
   }
   // Behind the guard: without the token, an unknown admin path is a 401 like the others.
-  app.setNotFoundHandler(async (request) => { throw Errors.adminRouteNotFound(request.method, request.url) })
+  app.setNotFoundHandler(async (request) => {
+    const hints = closestRoutes(request.method, request.url, routes.filter((r) => r.url.startsWith('/_mock/')))
+    throw Errors.adminRouteNotFound(request.method, request.url, hints)
+  })
 
   const startedAt = Date.now()
   app.withTypeProvider<TypeBoxTypeProvider>().get('/health', {
