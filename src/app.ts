@@ -22,6 +22,7 @@ import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
+import { lazySerializerCompiler } from './serialization.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -121,6 +122,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // `__proto__` and `constructor.prototype` keys are refused with a 400, never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // HEAD only where a client may use it, the API's reads (src/routes/api.ts): every route costs start-up.
+    exposeHeadRoutes: false,
     // The official client sends `//v1/...` when its host ends in '/' (docs/northflank-contract.md).
     routerOptions: { ignoreDuplicateSlashes: true },
     // Errors the router raises before any route (a bad percent-escape, an over-long id) get the envelope too.
@@ -160,6 +163,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('mockRawBody', null)
   app.decorateRequest('mockStart', 0)
   app.setValidatorCompiler(validatorCompiler(ajv))
+  app.setSerializerCompiler(lazySerializerCompiler)
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -193,6 +197,6 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   await app.register(apiPlugin(emulator, routes))
   // The control plane, with its own guard and 404.
   await app.register(adminPlugin, { prefix: '/_mock', emulator, adminToken: options.adminToken, routes })
-  await app.register(openapiRoutes)
+  openapiRoutes(app)
   return app
 }

@@ -34,15 +34,15 @@ export const openapiOptions: SwaggerOptions = {
 }
 
 /**
- * GET /v1/swagger-json and GET /openapi.json. The document is built once, when the app is ready (every
- * route is known by then), and served as the same cached text afterwards.
+ * GET /v1/swagger-json and GET /openapi.json. The document is built when first asked for (every route is
+ * known by then; an emulator started per test rarely serves it) and served as the same text afterwards.
  */
-export async function openapiRoutes (app: FastifyInstance): Promise<void> {
-  let document = ''
-  app.addHook('onReady', async () => {
-    document = JSON.stringify(app.swagger())
-  })
+export function openapiRoutes (app: FastifyInstance): void {
+  let document: string | undefined
   for (const url of ['/v1/swagger-json', '/openapi.json']) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(document))
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+      document ??= JSON.stringify(app.swagger())
+      return reply.type('application/json; charset=utf-8').send(document)
+    })
   }
 }

@@ -30,6 +30,11 @@ const READ_ERRORS = {
   403: 'The token lacks the permission or access to the project',
   404: 'No such project or service'
 }
+const READ_RESPONSES = ErrorResponses(READ_ERRORS)
+const DeploymentReadResponse = DataEnvelope(DeploymentReadSchema)
+const ServiceReadResponse = DataEnvelope(ServiceReadSchema)
+const DEPLOYMENT_READ_RESPONSES = ErrorResponses({ ...READ_ERRORS, 409: 'A build service has no deployment' })
+const LOGIN_RESPONSES = ErrorResponses(UNAUTHORIZED)
 const UPDATE_ERRORS = ErrorResponses({
   400: 'The body is not JSON, breaks the schema (details.errors lists every problem), or lacks internal.id where the service has no build service yet',
   ...READ_ERRORS,
@@ -55,7 +60,8 @@ function namespaceOf (request: FastifyRequest): Namespace {
 
 /** `routes`: every route of the app (filled as they are added), for the hints of the API's 404. */
 export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
-  return async function api (app: FastifyInstance): Promise<void> {
+  // A display name spares Fastify its look-up of a nameless plugin in require.cache on each register.
+  return Object.assign(async function api (app: FastifyInstance): Promise<void> {
     const api = app.withTypeProvider<TypeBoxTypeProvider>()
     gateway(app, emulator)
 
@@ -101,13 +107,14 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
 
       api.get(`${prefix}/deployment`, {
         ...authed(Permissions.viewInstances),
+        exposeHeadRoute: true,
         schema: {
           operationId: `GetServiceDeployment${suffix}`,
           summary: 'Get service deployment details',
           description: 'What a service runs: its image source, run settings, instances and region.',
           tags,
           params,
-          response: { 200: DataEnvelope(DeploymentReadSchema), ...ErrorResponses({ ...READ_ERRORS, 409: 'A build service has no deployment' }) }
+          response: { 200: DeploymentReadResponse, ...DEPLOYMENT_READ_RESPONSES }
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
@@ -116,13 +123,14 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
 
       api.get(prefix, {
         ...authed(Permissions.readService),
+        exposeHeadRoute: true,
         schema: {
           operationId: `GetService${suffix}`,
           summary: 'Get service',
           description: 'A service, with the status of its latest rollout.',
           tags,
           params,
-          response: { 200: DataEnvelope(ServiceReadSchema), ...ErrorResponses(READ_ERRORS) }
+          response: { 200: ServiceReadResponse, ...READ_RESPONSES }
         }
       }, async (request) => {
         const { projectId, serviceId } = request.params
@@ -138,7 +146,7 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
         summary: 'Check an API token (the CLI\'s login)',
         description: 'Answers 200 for a token the emulator accepts; the official CLI\'s `login` calls it.',
         tags: ['Auth'],
-        response: { 200: EmptyDataSchema, ...ErrorResponses(UNAUTHORIZED) }
+        response: { 200: EmptyDataSchema, ...LOGIN_RESPONSES }
       }
     }, async () => ({ data: {} }))
 
@@ -166,5 +174,5 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
         : closestRoutes(method, url, routes.filter((r) => !r.url.startsWith('/_mock/')))
       throw Errors.routeNotFound(method, url, hints, notEmulated)
     })
-  }
+  }, { [Symbol.for('fastify.display-name')]: 'northflank-mock-api' })
 }

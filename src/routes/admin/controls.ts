@@ -16,7 +16,7 @@ import { Errors } from '../../errors.js'
 const tags = ['Mock admin']
 const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
 
-export async function controlRoutes (app: FastifyInstance, { emulator }: { emulator: Emulator }): Promise<void> {
+export function controlRoutes (app: FastifyInstance, emulator: Emulator): void {
   const admin = app.withTypeProvider<TypeBoxTypeProvider>()
   const controls = emulator.controls
   const clockState = (): ClockState => ({ mode: controls.clock.mode, now: controls.clock.now().toISOString() })

@@ -24,7 +24,7 @@ export function filterOf (q: CountQuery): JournalFilter {
   }
 }
 
-export async function journalRoutes (app: FastifyInstance, { emulator }: { emulator: Emulator }): Promise<void> {
+export function journalRoutes (app: FastifyInstance, emulator: Emulator): void {
   const admin = app.withTypeProvider<TypeBoxTypeProvider>()
 
   admin.get('/journal', {

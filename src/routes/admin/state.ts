@@ -30,7 +30,7 @@ export function asBadRequest<T> (run: () => T): T {
   }
 }
 
-export async function stateRoutes (app: FastifyInstance, { emulator }: { emulator: Emulator }): Promise<void> {
+export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
   const admin = app.withTypeProvider<TypeBoxTypeProvider>()
 
   admin.post('/reset', {

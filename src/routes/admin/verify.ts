@@ -19,7 +19,7 @@ function couldStillHold (m: Matcher, verdict: Verdict): boolean {
   return count?.atMost === undefined
 }
 
-export async function verifyRoutes (app: FastifyInstance, { emulator }: { emulator: Emulator }): Promise<void> {
+export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
   /** Ends each pending wait now (the server is closing). */
   const waiting = new Set<() => void>()
   app.addHook('preClose', (done) => {
