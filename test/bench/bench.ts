@@ -282,6 +282,9 @@ async function main (): Promise<void> {
     const worst = await adversarial(emulator)
     for (const server of servers.filter((x) => x !== emulator)) await stop(server)
 
+    console.log('  a fresh emulator per test: startMock() + close() and admin.reset(), in this process…')
+    const perTest = await freshPerTest()
+
     console.log('  journal memory: 400 valid 900 KB updates to a fresh emulator, and to one with the journal off…')
     const journalMemory = { on: await bigUpdates([]), off: await bigUpdates(['--journal-size', '0']) }
 
@@ -305,9 +308,68 @@ async function main (): Promise<void> {
       }
     }
 
-    report({ startup, startupCpu, rssAtStart, rssAfter, sustained, results, worst, journalMemory, million })
+    report({ startup, startupCpu, rssAtStart, rssAfter, sustained, results, worst, journalMemory, perTest, million })
   } finally {
     for (const server of servers) await stop(server)
+  }
+}
+
+interface PerTest {
+  /** Median ms of startMock() + close() after the first cycle, and the first cycle's. */
+  cycleMs: number
+  firstCycleMs: number
+  /** The same for a bare Fastify app with one route: Fastify() + listen + close. */
+  bareCycleMs: number
+  /** Median ms of admin.reset() (an HTTP round trip), and of a GET to bare Fastify on the same client. */
+  resetMs: number
+  bareRoundTripMs: number
+}
+
+/**
+ * What a test suite that starts an emulator per test pays, measured in this process as a suite would
+ * (the built package, as installed), beside bare Fastify doing the least it can.
+ */
+async function freshPerTest (cycles = 40, resets = 400): Promise<PerTest> {
+  const { startMock } = await import(join(ROOT, 'dist', 'src', 'index.js')) as typeof import('../../src/index.js')
+  const { default: Fastify } = await import('fastify')
+  const time = async (run: () => Promise<unknown>): Promise<number> => {
+    const t0 = process.hrtime.bigint()
+    await run()
+    return Number(process.hrtime.bigint() - t0) / 1e6
+  }
+  const cycle: number[] = []
+  for (let i = 0; i <= cycles; i++) cycle.push(await time(async () => { const mock = await startMock(); await mock.close() }))
+  const bare: number[] = []
+  for (let i = 0; i <= cycles; i++) {
+    bare.push(await time(async () => {
+      const app = Fastify()
+      app.get('/', async () => ({ ok: true }))
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      await app.close()
+    }))
+  }
+  const mock = await startMock()
+  const app = Fastify()
+  app.get('/_mock/health', async () => ({ status: 'ok' }))
+  const bareUrl = await app.listen({ port: 0, host: '127.0.0.1' })
+  try {
+    const reset: number[] = []
+    const roundTrip: number[] = []
+    for (let i = 0; i < resets; i++) {
+      reset.push(await time(() => mock.admin.reset()))
+      roundTrip.push(await time(async () => (await fetch(`${bareUrl}/_mock/health`)).text()))
+    }
+    const round = (x: number) => Math.round(x * 1000) / 1000
+    return {
+      cycleMs: round(median(cycle.slice(1))),
+      firstCycleMs: round(cycle[0] as number),
+      bareCycleMs: round(median(bare.slice(1))),
+      resetMs: round(median(reset.slice(resets / 10))),
+      bareRoundTripMs: round(median(roundTrip.slice(resets / 10)))
+    }
+  } finally {
+    await mock.close()
+    await app.close()
   }
 }
 
@@ -356,6 +418,7 @@ function report (r: {
   results: Result_[]
   worst: Array<{ name: string, bytes: number, status: number, ms: number }>
   journalMemory: JournalMemory
+  perTest: PerTest
   million?: { requests: number, seconds: number, rssMB: Array<{ requests: number, rssMB: number }> } | undefined
 }): void {
   const pad = (s: unknown, n: number) => String(s).padStart(n)
@@ -378,6 +441,9 @@ function report (r: {
   const jm = r.journalMemory
   console.log(`journal memory, 400 updates of 900 KB: RSS ${jm.on.startMB} → ${jm.on.afterMB} MB with the journal ` +
     `(${jm.on.journal.total} entries kept, ${jm.on.journal.dropped} dropped), ${jm.off.startMB} → ${jm.off.afterMB} MB without`)
+  const pt = r.perTest
+  console.log(`a fresh emulator per test: startMock() + close() ${pt.cycleMs} ms (first ${pt.firstCycleMs} ms; bare Fastify ${pt.bareCycleMs} ms), ` +
+    `admin.reset() ${pt.resetMs} ms (a GET to bare Fastify: ${pt.bareRoundTripMs} ms)`)
   const worst = r.worst.reduce((a, b) => (b.ms > a.ms ? b : a))
   console.log(`adversarial 1 MiB bodies: worst ${worst.ms} ms (${worst.name}, ${worst.status}), ` +
     `${(worst.ms / (worst.bytes / 1024)).toFixed(3)} ms per KiB, round trip included`)
@@ -398,6 +464,8 @@ function report (r: {
           { target: 'valid external update, --log-level warn: p99 ≤ 1.5× bare Fastify', ...ratioTarget(external, 'emulator-warn', 'p99', 1.5) }
         ]),
     { target: '400 updates of 900 KB: RSS < 400 MB', value: `${jm.on.afterMB} MB`, met: jm.on.afterMB < 400 },
+    { target: 'startMock() + close() < 30 ms after the first cycle', value: `${pt.cycleMs} ms`, met: pt.cycleMs < 30 },
+    { target: 'admin.reset() < 0.5 ms', value: `${pt.resetMs} ms`, met: pt.resetMs < 0.5 },
     ...(finalRss === undefined ? [] : [{ target: 'RSS < 150 MB after 1,000,000 requests', value: `${finalRss} MB`, met: finalRss < 150 }])
   ]
   console.log('\ntargets:')
@@ -414,6 +482,7 @@ function report (r: {
     rssMB: { start: r.rssAtStart, afterRun: r.rssAfter, requestsInRun: r.sustained },
     scenarios: r.results,
     journalMemory: jm,
+    perTest: pt,
     adversarial: r.worst,
     million: r.million,
     targets
