@@ -14,6 +14,7 @@ import type { Fixtures } from '../schemas/fixtures.js'
 import { Controls, type ControlOptions } from './domain/controls.js'
 import { Emulator, type Clock } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
+import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
@@ -33,6 +34,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Largest request body in bytes. */
   bodyLimit?: number
+  /** How much of a body over bodyLimit is still read, so that the client sees the 413 (src/body-drain.ts). */
+  oversizedBody?: Partial<DrainLimits>
   clock?: Clock
   /** Latency, rollout step durations and rate limits at start (and after a reset). */
   behaviour?: Omit<ControlOptions, 'clock' | 'faults'>
@@ -181,6 +184,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     app.addHook('onSend', journalCapture(emulator))
   }
 
+  drainOversizedBodies(app, options.oversizedBody)
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
     // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.
