@@ -30,6 +30,19 @@ const MESSAGE_PROBLEMS = 5
  */
 export const MAX_PROBLEMS = 100
 
+/** Messages name the ids that exist when there are this many or fewer, so that they stay short. */
+export const MAX_KNOWN = 10
+
+/** ` (label: a, b)` naming what exists, or nothing when there are too many (or the caller has none to give). */
+function known (label: string, ids: readonly string[] | undefined): string {
+  if (ids === undefined || ids.length > MAX_KNOWN) return ''
+  return ` (${label}: ${ids.length === 0 ? 'none' : ids.join(', ')})`
+}
+
+function knownDetails (ids: readonly string[] | undefined): { known?: readonly string[] } {
+  return ids === undefined || ids.length > MAX_KNOWN ? {} : { known: ids }
+}
+
 export const Errors = {
   /**
    * `problems` is never empty: a failed validation has at least one. It may hold more than MAX_PROBLEMS:
@@ -68,9 +81,11 @@ export const Errors = {
   buildMismatch: (field: 'branch' | 'buildSHA', buildId: string, sent: string, actual: string) => new ApiError(409,
     `body.internal.${field} is "${sent}" but build "${buildId}" is of ${field === 'branch' ? 'branch' : 'commit'} "${actual}"`,
     { field, buildId, sent, actual }),
-  buildServiceRequired: (serviceId: string) => new ApiError(400,
-    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet`,
-    { errors: [{ path: 'body.internal.id', rule: 'required', expected: 'id', message: 'body.internal.id is required' }] }),
+  // The body is valid (every internal field is optional on the wire) but does not fit this service: 409.
+  buildServiceRequired: (serviceId: string, projectId: string, buildServices: readonly string[]) => new ApiError(409,
+    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet, so name the one ` +
+      `to deploy from${known(`build services in project "${projectId}"`, buildServices)}`,
+    { serviceId, field: 'body.internal.id', ...knownDetails(buildServices) }),
   imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
     `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
       '(external or internal)', { serviceId, serviceType }),

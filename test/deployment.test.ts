@@ -1,4 +1,5 @@
 import t from 'tap'
+import { Errors } from '../src/errors.js'
 import { build, get, post, readBack } from './helper.js'
 import { richFixtures, SHA_A1, SHA_A2, SHA_DEV } from './fixtures/rich.js'
 
@@ -109,13 +110,17 @@ t.test('internal.id must name a build or combined service of the project', async
   t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
 })
 
-t.test('an internal update of a service that deploys no build yet must name the build service', async (t) => {
+t.test('an internal update of a service that deploys no build yet is a 409 that names the build services to choose from', async (t) => {
   const app = await build(t, opts())
   for (const service of ['web', 'fresh']) {
     const res = await post(app, url(service), { internal: { branch: 'main' } })
-    t.equal(res.statusCode, 400, service)
-    t.equal(res.json().error.details.errors[0].path, 'body.internal.id')
+    t.equal(res.statusCode, 409, service)
+    const { message, details } = res.json().error
+    t.equal(message, Errors.buildServiceRequired(service, 'shop', ['builder', 'opaque', 'combo']).message)
+    t.match(message, /^body\.internal\.id is required: .* \(build services in project "shop": builder, opaque, combo\)$/)
+    t.same(details, { serviceId: service, field: 'body.internal.id', known: ['builder', 'opaque', 'combo'] })
   }
+  t.equal((await post(app, url('web'), { internal: { id: 'opaque' } })).statusCode, 200, 'and naming one is accepted')
   t.equal((await post(app, url('fresh'), { docker: { configType: 'default' } })).statusCode, 200)
   t.same(Object.keys(await readBack(app, url('fresh'))).sort(), ['buildpack', 'docker', 'instances', 'region', 'storage'],
     'a service never deployed has no image source')

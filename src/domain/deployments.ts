@@ -78,7 +78,7 @@ export function updateDeployment (
 function resolveInternal (project: Project, service: Service, req: InternalDeployment['internal']): ImageSource {
   const prev = service.deployment?.source?.kind === 'internal' ? service.deployment.source : undefined
   const id = req.id ?? prev?.buildServiceId
-  if (id === undefined) throw Errors.buildServiceRequired(service.id)
+  if (id === undefined) throw Errors.buildServiceRequired(service.id, project.id, buildServiceIds(project))
   // Inferred: combined services build too, so they can be deployed from, like build services.
   const builder = project.services.get(id)?.builder
   if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id)
@@ -129,6 +129,11 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
     buildId: build?.id ?? requestedBuildId,
     deployedSHA: build?.sha ?? (buildSHA !== 'latest' ? buildSHA : undefined)
   }
+}
+
+/** The services of a project that can be deployed from: build and combined services. */
+function buildServiceIds (project: Project): string[] {
+  return [...project.services.values()].filter((s) => s.builder !== undefined).map((s) => s.id)
 }
 
 function latestBuild (builder: Builder, branch: string): Build | undefined {

@@ -30,10 +30,12 @@ const READ_ERRORS = {
   404: 'No such project or service'
 }
 const UPDATE_ERRORS = ErrorResponses({
-  400: 'The body is not JSON, breaks the schema (details.errors lists every problem), or lacks internal.id where the service has no build service yet',
+  400: 'The body is not JSON or breaks the schema (details.errors lists every problem); a body the schema accepts is never a 400',
   ...READ_ERRORS,
   404: 'No such project, service, build service, build or built commit',
-  409: 'The change does not fit the service (its type, or the build it names)',
+  409: 'The body is valid but does not fit the service: an image source for a combined or build service, any update of a ' +
+    'build service, internal without id for a service that deploys no build yet, or a build that contradicts the branch ' +
+    'or commit sent. The message says what to send instead',
   413: 'The body is larger than the limit',
   415: 'The body is not application/json'
 })
