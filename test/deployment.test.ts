@@ -1,10 +1,12 @@
 import t from 'tap'
+import { ManualClock } from '../src/domain/clock.js'
 import { Errors } from '../src/errors.js'
 import { build, get, post, readBack } from './helper.js'
 import { richFixtures, SHA_A1, SHA_A2, SHA_DEV } from './fixtures/rich.js'
 
 const url = (service: string, project = 'shop') => `/v1/projects/${project}/services/${service}/deployment`
 const opts = () => ({ fixtures: richFixtures() })
+const T0 = new Date('2026-03-01T12:00:00.000Z')
 
 t.test('an external update replaces an internal deployment and keeps the run configuration', async (t) => {
   const app = await build(t, opts())
@@ -88,15 +90,49 @@ t.test('buildSHA latest with no build on the branch: updated, but no instances (
   })
 })
 
-t.test('a build service whose builds are unknown takes any commit and build id', async (t) => {
+t.test('a build service whose builds are unlisted takes any commit and build id, and runs it', async (t) => {
   const app = await build(t, opts())
   t.equal((await post(app, url('web'), { internal: { id: 'opaque', buildSHA: 'c'.repeat(40) } })).statusCode, 200)
-  t.match((await readBack(app, url('web'))).internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  let d = await readBack(app, url('web'))
+  t.match(d.internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  t.equal(d.instances, 2)
   t.equal((await post(app, url('web'), { internal: { buildId: 'anything' } })).statusCode, 200)
-  const d = await readBack(app, url('web'))
+  d = await readBack(app, url('web'))
   t.match(d.internal, { buildId: 'anything', buildSHA: 'latest' })
-  t.equal(d.instances, 0, 'no commit known for that build yet')
-  t.equal((await post(app, url('web'), { internal: { buildSHA: 'latest' } })).statusCode, 200)
+  t.notOk('deployedSHA' in d.internal, 'the commit of a build nobody listed is unknown')
+  t.equal(d.instances, 2, 'the build named is taken as built, so it runs')
+})
+
+t.test('unlisted builds: latest, or the branch\'s latest, runs the configured instances and a rollout that completes, with no deployedSHA', async (t) => {
+  const clock = new ManualClock(T0)
+  const app = await build(t, { ...opts(), clock, behaviour: { rollout: { pendingMs: 1000, inProgressMs: 1000 } } })
+  const status = async () => (await get(app, '/v1/projects/shop/services/web')).json().data.status.deployment
+  for (const internal of [{ id: 'opaque' }, { id: 'opaque', buildSHA: 'latest' }, { id: 'opaque', branch: 'feature', buildSHA: 'latest' }]) {
+    clock.set(T0)
+    t.equal((await post(app, url('web'), { internal })).statusCode, 200, JSON.stringify(internal))
+    const d = await readBack(app, url('web'))
+    t.equal(d.instances, 2, 'the configured instances run')
+    t.same(d.internal, {
+      appId: '/shop/opaque',
+      nfObjectId: 'opaque',
+      nfObjectType: 'service',
+      repository: 'https://github.com/acme/opaque',
+      branch: internal.branch ?? 'main',
+      buildSHA: 'latest'
+    }, 'no buildId and no deployedSHA: neither is known')
+    t.same(await status(), { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
+    clock.advance(1000)
+    t.equal((await status()).status, 'IN_PROGRESS')
+    clock.advance(1000)
+    t.same(await status(), { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: new Date(T0.getTime() + 2000).toISOString() })
+  }
+
+  // The docs' rule for listed builds is unchanged: latest with no build on the branch waits, with 0 instances.
+  clock.set(T0)
+  t.equal((await post(app, url('web'), { internal: { id: 'builder', branch: 'feature' } })).statusCode, 200)
+  t.equal((await readBack(app, url('web'))).instances, 0)
+  clock.advance(86_400_000)
+  t.equal((await status()).status, 'PENDING', 'and its rollout stays PENDING')
 })
 
 t.test('internal.id must name a build or combined service of the project', async (t) => {

@@ -60,7 +60,7 @@ export function updateDeployment (
   }
   const deployedSHA = next.source?.kind === 'internal' ? next.source.deployedSHA : undefined
   // `latest` with no build yet: updated, but nothing to roll out until a build exists (docs).
-  const waitingForBuild = next.source?.kind === 'internal' && deployedSHA === undefined
+  const waitingForBuild = awaitsBuild(project, next.source)
   const rollout = startRollout(waitingForBuild ? immediate() : plan(), now, deployedSHA, waitingForBuild)
   service.deployment = next
   service.status = { rollout }
@@ -144,9 +144,20 @@ function latestBuild (builder: Builder, branch: string): Build | undefined {
   return latest
 }
 
-/** Whether instances run: an internal source with no build yet runs none. */
-function runningInstances (d: Deployment): number {
-  return d.source?.kind === 'internal' && d.source.deployedSHA === undefined ? 0 : d.instances
+/**
+ * Whether a deployment waits for a build: the docs' `latest` "with no build available for the branch".
+ * Inferred: a build service whose builds are not listed (fixtures without `builds`) has every build a
+ * request names, and a latest build on every branch, so deploying from it never waits; the commit of such
+ * a build is unknown, so `deployedSHA` is absent unless the request sent a commit.
+ */
+function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
+  if (source?.kind !== 'internal' || source.deployedSHA !== undefined) return false
+  return project.services.get(source.buildServiceId)?.builder?.builds !== undefined
+}
+
+/** Instances that run: none while the deployment waits for a build. */
+function runningInstances (project: Project, d: Deployment): number {
+  return awaitsBuild(project, d.source) ? 0 : d.instances
 }
 
 /** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (reference §5). */
@@ -157,7 +168,7 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
   if (d === undefined) throw Errors.noDeployment(serviceId)
   const read: DeploymentRead = {
     region: project.region,
-    instances: runningInstances(d),
+    instances: runningInstances(project, d),
     docker: d.docker,
     buildpack: d.buildpack,
     storage: { ephemeralStorage: { storageSize: STORAGE_SIZE } }
