@@ -71,7 +71,10 @@ t.test('internal.buildSHA must have been built: a known commit deploys, an unkno
 
 t.test('internal.buildId must exist and agree with branch and buildSHA when they are sent too', async (t) => {
   const app = await build(t, opts())
-  t.equal((await post(app, url('worker'), { internal: { buildId: 'nope' } })).statusCode, 404)
+  const missing = await post(app, url('worker'), { internal: { buildId: 'nope' } })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.json().error.message, 'body.internal.buildId: build service "builder" has no build "nope" (its builds: build-1, build-2, build-dev)')
+  t.same(missing.json().error.details, Errors.buildNotFound('builder', 'nope', ['build-1', 'build-2', 'build-dev']).details)
   const branch = await post(app, url('worker'), { internal: { buildId: 'build-1', branch: 'dev' } })
   t.equal(branch.statusCode, 409)
   t.equal(branch.json().error.message, 'body.internal.branch is "dev" but build "build-1" is of branch "main"')
@@ -140,7 +143,8 @@ t.test('internal.id must name a build or combined service of the project', async
   for (const id of ['nobody', 'web']) {
     const res = await post(app, url('worker'), { internal: { id } })
     t.equal(res.statusCode, 404, id)
-    t.equal(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop"`)
+    t.equal(res.json().error.message, Errors.buildServiceNotFound('shop', id, ['builder', 'opaque', 'combo']).message)
+    t.match(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop" (its build services: builder, opaque, combo)`)
   }
   t.equal((await post(app, url('worker'), { internal: { id: 'combo' } })).statusCode, 200, 'combined services build too')
   t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
@@ -162,16 +166,37 @@ t.test('an internal update of a service that deploys no build yet is a 409 that 
     'a service never deployed has no image source')
 })
 
-t.test('unknown project or service: 404 naming it', async (t) => {
+t.test('unknown project or service: 404 naming it, and the ids that exist when there are 10 or fewer', async (t) => {
   const app = await build(t, opts())
   const p = await post(app, url('web', 'nope'), {})
   t.equal(p.statusCode, 404)
-  t.equal(p.json().error.message, 'Project "nope" not found')
+  t.equal(p.json().error.message, 'Project "nope" not found (projects: shop, other)')
+  t.same(p.json().error.details, { projectId: 'nope', known: ['shop', 'other'] })
   const s = await post(app, url('nope'), {})
   t.equal(s.statusCode, 404)
-  t.equal(s.json().error.message, 'Service "nope" not found in project "shop"')
-  t.equal((await get(app, url('nope'))).statusCode, 404)
-  t.equal((await get(app, '/v1/projects/shop/services/nope')).statusCode, 404)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "shop" (its services: web, worker, fresh, builder, opaque, combo)')
+  t.equal((await post(app, url('nope', 'other'), {})).json().error.message, Errors.serviceNotFound('other', 'nope', []).message)
+  t.match(Errors.serviceNotFound('other', 'nope', []).message, '(its services: none)')
+  for (const res of [await get(app, url('nope')), await get(app, '/v1/projects/shop/services/nope')]) {
+    t.equal(res.json().error.message, s.json().error.message, 'the reads say the same')
+  }
+})
+
+t.test('a 404 names no ids when there are more than 10, nor projects when a token is restricted to some', async (t) => {
+  const many = Array.from({ length: 11 }, (_, i) => ({ id: `svc-${i}`, serviceType: 'deployment' as const }))
+  const crowded = await build(t, { fixtures: { projects: [{ id: 'big', services: many }] } })
+  const s = await post(crowded, '/v1/projects/big/services/nope/deployment', {})
+  t.equal(s.json().error.message, Errors.serviceNotFound('big', 'nope').message)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "big"')
+  t.same(s.json().error.details, { projectId: 'big', serviceId: 'nope' })
+
+  const fixtures = { ...richFixtures(), tokens: [{ token: 'all' }, { token: 'shop-only', projects: ['shop', 'gone'] }] }
+  const restricted = await build(t, { fixtures })
+  for (const token of ['all', 'shop-only']) {
+    const res = await post(restricted, url('web', 'gone'), {}, { authorization: `Bearer ${token}` })
+    t.equal(res.statusCode, 404, token)
+    t.equal(res.json().error.message, 'Project "gone" not found', `${token}: "other" is not named to anyone`)
+  }
 })
 
 t.test('combined and build services: image-source changes are 409, run configuration on combined is 200', async (t) => {

@@ -13,13 +13,23 @@ const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/de
 
 export function findProject (state: State, projectId: string): Project {
   const project = state.projects.get(projectId)
-  if (project === undefined) throw Errors.projectNotFound(projectId)
+  if (project === undefined) throw Errors.projectNotFound(projectId, listableProjects(state))
   return project
 }
 
+/**
+ * The project ids a 404 may name: all of them, unless some token is restricted to projects. Such a
+ * token must learn nothing of the others (src/domain/auth.ts), and this 404 does not know whose it is.
+ */
+function listableProjects (state: State): string[] | undefined {
+  for (const grant of state.tokens?.values() ?? []) if (grant.projects !== undefined) return undefined
+  return [...state.projects.keys()]
+}
+
 export function findService (state: State, projectId: string, serviceId: string): Service {
-  const service = findProject(state, projectId).services.get(serviceId)
-  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId)
+  const project = findProject(state, projectId)
+  const service = project.services.get(serviceId)
+  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId, [...project.services.keys()])
   return service
 }
 
@@ -81,7 +91,7 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   if (id === undefined) throw Errors.buildServiceRequired(service.id, project.id, buildServiceIds(project))
   // Inferred: combined services build too, so they can be deployed from, like build services.
   const builder = project.services.get(id)?.builder
-  if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id)
+  if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id, buildServiceIds(project))
   const same = prev !== undefined && prev.buildServiceId === id
   let branch = req.branch ?? (same ? prev.branch : undefined)
   let buildSHA = req.buildSHA
@@ -98,7 +108,7 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   let build: Build | undefined
   if (requestedBuildId !== undefined) {
     build = builder.builds?.find((b) => b.id === requestedBuildId)
-    if (builder.builds !== undefined && build === undefined) throw Errors.buildNotFound(id, requestedBuildId)
+    if (builder.builds !== undefined && build === undefined) throw Errors.buildNotFound(id, requestedBuildId, builder.builds.map((b) => b.id))
     if (build !== undefined) {
       if (req.branch !== undefined && req.branch !== build.branch) throw Errors.buildMismatch('branch', build.id, req.branch, build.branch)
       if (buildSHA !== undefined && buildSHA !== 'latest' && buildSHA !== build.sha) throw Errors.buildMismatch('buildSHA', build.id, buildSHA, build.sha)
