@@ -1,6 +1,6 @@
 /**
  * What an accepted "Update service deployment" body does to a service, and what the read endpoints show.
- * Rules the docs do not state outright are marked "Inferred" and listed in the README.
+ * Rules the docs do not state outright are marked "Inferred" and listed in docs/fidelity.md.
  */
 import type { InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'

@@ -22,7 +22,7 @@ const PREFIXES = [
   { prefix: '/v1/teams/:teamId/projects/:projectId/services/:serviceId', params: TeamServiceParamsSchema, suffix: 'InTeam' }
 ]
 
-// What each status means, per route (statuses other than 400 are inferred: see src/errors.ts).
+// What each status means, per route (every error status is inferred: see docs/fidelity.md).
 const UNAUTHORIZED = { 401: 'Token missing, malformed or unknown' }
 const READ_ERRORS = {
   ...UNAUTHORIZED,
