@@ -54,7 +54,9 @@ export function discardRest (req: IncomingMessage, limits: DrainLimits): Promise
 /** Delays the answer to a body over the limit until the rest of it is read (or the limits cut it off). */
 export function drainOversizedBodies (app: FastifyInstance, options: Partial<DrainLimits> = {}): void {
   const limits = { ...DRAIN_LIMITS, ...options }
-  app.addHook('onError', async (request, _reply, error) => {
-    if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') await discardRest(request.raw, limits)
+  // Callback style: every other error (a 400 among them) passes at once, without a promise.
+  app.addHook('onError', (request, _reply, error, done) => {
+    if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return done()
+    discardRest(request.raw, limits).then(() => done()) // never rejects
   })
 }

@@ -73,5 +73,7 @@ t.test('nearMatches names the close candidates, closest first, and nothing for a
   t.same(nearMatches('bogus', top), [])
   t.same(nearMatches('k0', ['id']), [], 'two edits are too many for a two-letter key')
   t.same(nearMatches('docker', top), [], 'a candidate itself is no typo')
+  t.same(nearMatches('extrenal', ['externals', 'external']), ['external'], 'a closer one replaces a farther one found first')
+  t.same(nearMatches('Docker', ['docker', 'dockers']), ['docker'], 'a farther one found later is left out')
   t.same(nearMatches('x'.repeat(1 << 20), top), [], 'a huge key is dismissed by its length')
 })
