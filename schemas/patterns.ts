@@ -48,7 +48,7 @@ export const LINEAR_REWRITES: ReadonlyMap<string, string> = new Map([
   [CREDENTIALS_PATTERN, CREDENTIALS_PATTERN]
 ])
 
-/** Each pattern in words, appended to the 400 message of a string that fails it. */
+/** Each pattern in words: the 400 message of a string that fails it is `<path> must be <words>`. */
 export const PATTERN_HINTS: ReadonlyMap<string, string> = new Map([
   [IMAGE_PATH_PATTERN, 'an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or repo/app@sha256:…'],
   [CREDENTIALS_PATTERN, 'letters, digits and dashes only'],

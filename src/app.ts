@@ -16,6 +16,7 @@ import type { ControlOptions } from './domain/controls.js'
 import { Emulator } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
 import { readStateFile, StateSaver } from './domain/persistence.js'
+import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
 import type { KnownRoute } from './route-hints.js'
@@ -33,6 +34,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Largest request body in bytes. */
   bodyLimit?: number
+  /** How much of a body over bodyLimit is still read, so that the client sees the 413 (src/body-drain.ts). */
+  oversizedBody?: Partial<DrainLimits>
   clock?: Clock
   /** Latency, rollout step durations and rate limits at start (and after a reset). */
   behaviour?: Omit<ControlOptions, 'clock' | 'faults' | 'rateLimitKeys'>
@@ -178,6 +181,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     reply.header(NAME_HEADER, VERSION)
     done()
   })
+  // A body over the limit fails in any context: read the rest of it before the 413 goes out.
+  drainOversizedBodies(app, options.oversizedBody)
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
     // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.

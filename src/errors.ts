@@ -31,6 +31,19 @@ const MESSAGE_PROBLEMS = 5
  */
 export const MAX_PROBLEMS = 100
 
+/** Messages name the ids that exist when there are this many or fewer, so that they stay short. */
+export const MAX_KNOWN = 10
+
+/** ` (label: a, b)` naming what exists, or nothing when there are too many (or the caller has none to give). */
+function known (label: string, ids: readonly string[] | undefined): string {
+  if (ids === undefined || ids.length > MAX_KNOWN) return ''
+  return ` (${label}: ${ids.length === 0 ? 'none' : ids.join(', ')})`
+}
+
+function knownDetails (ids: readonly string[] | undefined): { known?: readonly string[] } {
+  return ids === undefined || ids.length > MAX_KNOWN ? {} : { known: ids }
+}
+
 export const Errors = {
   /**
    * `problems` is never empty: a failed validation has at least one. It may hold more than MAX_PROBLEMS:
@@ -54,14 +67,18 @@ export const Errors = {
     `Forbidden: the API token lacks the permission "${permission}"`, { reason: 'missing-permission', permission }),
   noProjectAccess: (projectId: string) => new ApiError(403,
     `Forbidden: the API token has no access to project "${projectId}"`, { reason: 'no-project-access', projectId }),
-  projectNotFound: (projectId: string) => new ApiError(404,
-    `Project "${projectId}" not found`, { projectId }),
-  serviceNotFound: (projectId: string, serviceId: string) => new ApiError(404,
-    `Service "${serviceId}" not found in project "${projectId}"`, { projectId, serviceId }),
-  buildServiceNotFound: (projectId: string, id: string) => new ApiError(404,
-    `body.internal.id: no build service "${id}" in project "${projectId}"`, { projectId, buildServiceId: id }),
-  buildNotFound: (buildServiceId: string, buildId: string) => new ApiError(404,
-    `body.internal.buildId: build service "${buildServiceId}" has no build "${buildId}"`, { buildServiceId, buildId }),
+  // The 404s name what exists when it is short to say (`projects`: those the caller may learn of).
+  projectNotFound: (projectId: string, projects?: readonly string[]) => new ApiError(404,
+    `Project "${projectId}" not found${known('projects', projects)}`, { projectId, ...knownDetails(projects) }),
+  serviceNotFound: (projectId: string, serviceId: string, services?: readonly string[]) => new ApiError(404,
+    `Service "${serviceId}" not found in project "${projectId}"${known('its services', services)}`,
+    { projectId, serviceId, ...knownDetails(services) }),
+  buildServiceNotFound: (projectId: string, id: string, buildServices?: readonly string[]) => new ApiError(404,
+    `body.internal.id: no build service "${id}" in project "${projectId}"${known('its build services', buildServices)}`,
+    { projectId, buildServiceId: id, ...knownDetails(buildServices) }),
+  buildNotFound: (buildServiceId: string, buildId: string, builds?: readonly string[]) => new ApiError(404,
+    `body.internal.buildId: build service "${buildServiceId}" has no build "${buildId}"${known('its builds', builds)}`,
+    { buildServiceId, buildId, ...knownDetails(builds) }),
   commitNotBuilt: (buildServiceId: string, sha: string, branch?: string) => new ApiError(404,
     `body.internal.buildSHA: build service "${buildServiceId}" has not built commit ${sha}` +
       (branch === undefined ? '' : ` on branch "${branch}"`),
@@ -69,9 +86,11 @@ export const Errors = {
   buildMismatch: (field: 'branch' | 'buildSHA', buildId: string, sent: string, actual: string) => new ApiError(409,
     `body.internal.${field} is "${sent}" but build "${buildId}" is of ${field === 'branch' ? 'branch' : 'commit'} "${actual}"`,
     { field, buildId, sent, actual }),
-  buildServiceRequired: (serviceId: string) => new ApiError(400,
-    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet`,
-    { errors: [{ path: 'body.internal.id', rule: 'required', expected: 'id', message: 'body.internal.id is required' }] }),
+  // The body is valid (every internal field is optional on the wire) but does not fit this service: 409.
+  buildServiceRequired: (serviceId: string, projectId: string, buildServices: readonly string[]) => new ApiError(409,
+    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet, so name the one ` +
+      `to deploy from${known(`build services in project "${projectId}"`, buildServices)}`,
+    { serviceId, field: 'body.internal.id', ...knownDetails(buildServices) }),
   imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
     `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
       '(external or internal)', { serviceId, serviceType }),

@@ -4,6 +4,7 @@
  * costs less than a wrong word, a missing or extra segment costs one), a different method costs a
  * little, and only close routes are named, closest first. No Fastify here.
  */
+import { editDistance } from './near-match.js'
 
 export interface KnownRoute {
   method: string
@@ -22,23 +23,9 @@ const MAX_HINTS = 2
 /** The largest distance still worth naming: one wrong segment and another method, or a missing /v1. */
 const CLOSE = 1.5
 
-/** Levenshtein distance, for typos within a segment. */
-export function editDistance (a: string, b: string): number {
-  if (a === b) return 0
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = row
-  }
-  return prev[b.length] as number
-}
-
 /** 0 when a segment fits the template's, ½ for a typo (a third of its letters or fewer), else 1. */
 function segmentCost (segment: string, template: string): number {
-  if (template.startsWith(':')) return segment === '' ? 1 : 0
+  if (template.startsWith(':')) return 0
   if (segment.toLowerCase() === template.toLowerCase()) return 0
   return editDistance(segment.toLowerCase(), template.toLowerCase()) <= Math.max(1, Math.floor(template.length / 3)) ? 0.5 : 1
 }

@@ -11,6 +11,7 @@ import { DEPLOYMENT_VARIANTS, UpdateDeploymentBodySchema, variantOf } from '../s
 import type { ValidationProblem } from '../schemas/error.js'
 import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
 import { Errors, MAX_PROBLEMS } from './errors.js'
+import { nearMatches } from './near-match.js'
 
 /** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
 function linearRegExp (pattern: string, flags: string): RegExp {
@@ -62,6 +63,9 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
     const chooser = variantChoosers.get(schema)
     const schemas = chooser === undefined ? [schema] : chooser.variants
     const choose = chooser?.choose ?? (() => 0)
+    // Keys a misspelled top-level key may have meant: those of every variant, not only the one chosen
+    // (`{"extrenal":…}` is checked as the unchanged variant, which has no `external`).
+    const rootKeys = chooser === undefined ? undefined : [...new Set(schemas.flatMap((v) => Object.keys((v as { properties: object }).properties)))]
     // Compiled on first use: compiling every route's schemas up front was half of start-up (about 100 ms
     // of Ajv for 39 schemas, mostly admin documents that a run may never receive).
     const validators: Array<ValidateFunction | undefined> = []
@@ -69,22 +73,27 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
       const i = choose(data)
       const validate = validators[i] ??= ajv.compile(schemas[i] as object)
       if (validate(data)) return { value: data }
-      return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1)) }
+      return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)) }
     }
   }
 }
 
-/** Problems for a failed validation, in the order Ajv found them; at most `limit`. */
-export function problemsOf (validate: ValidateFunction, data: unknown, part: string, limit = Infinity): ValidationProblem[] {
+/**
+ * Problems for a failed validation, in the order Ajv found them; at most `limit`. `rootKeys`: what an
+ * unknown top-level key may be a misspelling of, when more than the schema's own properties.
+ */
+export function problemsOf (
+  validate: ValidateFunction, data: unknown, part: string, limit = Infinity, rootKeys?: readonly string[]
+): ValidationProblem[] {
   let errors = validate.errors as ErrorObject[] // set whenever validation fails
   // A nested oneOf (buildSHA) is reported once, as itself, rather than as each branch's complaint.
   const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
   errors = errors.filter((e) => e.keyword !== 'if' && !oneOfs.some((p) => e.schemaPath.startsWith(p)))
 
-  return errors.slice(0, limit).map((e) => describe(e, part))
+  return errors.slice(0, limit).map((e) => describe(e, part, rootKeys))
 }
 
-function describe (e: ErrorObject, part: string): ValidationProblem {
+function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | undefined): ValidationProblem {
   const at = pathOf(part, e.instancePath)
   const params = e.params as Record<string, unknown>
   switch (e.keyword) {
@@ -101,14 +110,16 @@ function describe (e: ErrorObject, part: string): ValidationProblem {
       const path = child(at, key)
       // TypeBox objects always carry `properties`, empty or not.
       const allowed = Object.keys((e.parentSchema as { properties: object }).properties)
-      const both = e.instancePath === '' && (key === 'external' || key === 'internal')
+      const root = e.instancePath === ''
+      const near = nearMatches(key, root && rootKeys !== undefined ? rootKeys : allowed)
+      const why = root && (key === 'external' || key === 'internal')
         ? ' (a body has external or internal, not both)'
-        : ''
+        : near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''
       return {
         path,
         rule: 'additionalProperties',
         expected: allowed,
-        message: `${path} is not allowed${both}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`
+        message: `${path} is not allowed${why}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`
       }
     }
     case 'type':
@@ -116,12 +127,8 @@ function describe (e: ErrorObject, part: string): ValidationProblem {
     case 'pattern': {
       const pattern = String(params.pattern)
       const hint = PATTERN_HINTS.get(pattern)
-      return {
-        path: at,
-        rule: 'pattern',
-        expected: pattern,
-        message: `${at} must match pattern ${pattern}${hint === undefined ? '' : ` (${hint})`}`
-      }
+      // The words first; the pattern itself stays in `expected`.
+      return { path: at, rule: 'pattern', expected: pattern, message: hint === undefined ? `${at} must match pattern ${pattern}` : `${at} must be ${hint}` }
     }
     case 'minLength':
     case 'maxLength': {

@@ -234,3 +234,26 @@ export const candidateBody: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: withUnknownKey(validBody) },
   { weight: 1, arbitrary: notAnObject }
 )
+
+/** What a fixture holds, for bodies that name it. */
+export interface KnownNames { ids: string[], branches: string[], buildIds: string[], shas: string[] }
+
+/**
+ * Valid bodies whose internal fields often name what the fixtures hold (build services, branches, builds,
+ * commits, or ids that are not build services), so that they reach the rules behind the schema, not only
+ * its 404s. Every body is valid on the wire.
+ */
+export function validBodyNaming (known: KnownNames): fc.Arbitrary<Record<string, unknown>> {
+  const often = <T>(values: T[], other: fc.Arbitrary<T>) =>
+    fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values) }, { weight: 1, arbitrary: other })
+  const internal = fc.record({
+    id: often(known.ids, validBuildServiceId),
+    branch: often(known.branches, fc.string({ maxLength: 20 })),
+    buildSHA: often(['latest', ...known.shas], sha40),
+    buildId: often(known.buildIds, fc.string({ maxLength: 20 }))
+  }, { requiredKeys: [] })
+  return fc.oneof(
+    { weight: 1, arbitrary: validBody },
+    { weight: 3, arbitrary: fc.record({ internal, buildpack: validConfig('buildpack'), docker: validConfig('docker') }, { requiredKeys: ['internal'] }) }
+  )
+}

@@ -1,9 +1,12 @@
 import t from 'tap'
+import { ManualClock } from '../src/domain/clock.js'
+import { Errors } from '../src/errors.js'
 import { build, get, post, readBack } from './helper.js'
 import { richFixtures, SHA_A1, SHA_A2, SHA_DEV } from './fixtures/rich.js'
 
 const url = (service: string, project = 'shop') => `/v1/projects/${project}/services/${service}/deployment`
 const opts = () => ({ fixtures: richFixtures() })
+const T0 = new Date('2026-03-01T12:00:00.000Z')
 
 t.test('an external update replaces an internal deployment and keeps the run configuration', async (t) => {
   const app = await build(t, opts())
@@ -68,7 +71,10 @@ t.test('internal.buildSHA must have been built: a known commit deploys, an unkno
 
 t.test('internal.buildId must exist and agree with branch and buildSHA when they are sent too', async (t) => {
   const app = await build(t, opts())
-  t.equal((await post(app, url('worker'), { internal: { buildId: 'nope' } })).statusCode, 404)
+  const missing = await post(app, url('worker'), { internal: { buildId: 'nope' } })
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.json().error.message, 'body.internal.buildId: build service "builder" has no build "nope" (its builds: build-1, build-2, build-dev)')
+  t.same(missing.json().error.details, Errors.buildNotFound('builder', 'nope', ['build-1', 'build-2', 'build-dev']).details)
   const branch = await post(app, url('worker'), { internal: { buildId: 'build-1', branch: 'dev' } })
   t.equal(branch.statusCode, 409)
   t.equal(branch.json().error.message, 'body.internal.branch is "dev" but build "build-1" is of branch "main"')
@@ -87,15 +93,49 @@ t.test('buildSHA latest with no build on the branch: updated, but no instances (
   })
 })
 
-t.test('a build service whose builds are unknown takes any commit and build id', async (t) => {
+t.test('a build service whose builds are unlisted takes any commit and build id, and runs it', async (t) => {
   const app = await build(t, opts())
   t.equal((await post(app, url('web'), { internal: { id: 'opaque', buildSHA: 'c'.repeat(40) } })).statusCode, 200)
-  t.match((await readBack(app, url('web'))).internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  let d = await readBack(app, url('web'))
+  t.match(d.internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  t.equal(d.instances, 2)
   t.equal((await post(app, url('web'), { internal: { buildId: 'anything' } })).statusCode, 200)
-  const d = await readBack(app, url('web'))
+  d = await readBack(app, url('web'))
   t.match(d.internal, { buildId: 'anything', buildSHA: 'latest' })
-  t.equal(d.instances, 0, 'no commit known for that build yet')
-  t.equal((await post(app, url('web'), { internal: { buildSHA: 'latest' } })).statusCode, 200)
+  t.notOk('deployedSHA' in d.internal, 'the commit of a build nobody listed is unknown')
+  t.equal(d.instances, 2, 'the build named is taken as built, so it runs')
+})
+
+t.test('unlisted builds: latest, or the branch\'s latest, runs the configured instances and a rollout that completes, with no deployedSHA', async (t) => {
+  const clock = new ManualClock(T0)
+  const app = await build(t, { ...opts(), clock, behaviour: { rollout: { pendingMs: 1000, inProgressMs: 1000 } } })
+  const status = async () => (await get(app, '/v1/projects/shop/services/web')).json().data.status.deployment
+  for (const internal of [{ id: 'opaque' }, { id: 'opaque', buildSHA: 'latest' }, { id: 'opaque', branch: 'feature', buildSHA: 'latest' }]) {
+    clock.set(T0)
+    t.equal((await post(app, url('web'), { internal })).statusCode, 200, JSON.stringify(internal))
+    const d = await readBack(app, url('web'))
+    t.equal(d.instances, 2, 'the configured instances run')
+    t.same(d.internal, {
+      appId: '/shop/opaque',
+      nfObjectId: 'opaque',
+      nfObjectType: 'service',
+      repository: 'https://github.com/acme/opaque',
+      branch: internal.branch ?? 'main',
+      buildSHA: 'latest'
+    }, 'no buildId and no deployedSHA: neither is known')
+    t.same(await status(), { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
+    clock.advance(1000)
+    t.equal((await status()).status, 'IN_PROGRESS')
+    clock.advance(1000)
+    t.same(await status(), { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: new Date(T0.getTime() + 2000).toISOString() })
+  }
+
+  // The docs' rule for listed builds is unchanged: latest with no build on the branch waits, with 0 instances.
+  clock.set(T0)
+  t.equal((await post(app, url('web'), { internal: { id: 'builder', branch: 'feature' } })).statusCode, 200)
+  t.equal((await readBack(app, url('web'))).instances, 0)
+  clock.advance(86_400_000)
+  t.equal((await status()).status, 'PENDING', 'and its rollout stays PENDING')
 })
 
 t.test('internal.id must name a build or combined service of the project', async (t) => {
@@ -103,34 +143,60 @@ t.test('internal.id must name a build or combined service of the project', async
   for (const id of ['nobody', 'web']) {
     const res = await post(app, url('worker'), { internal: { id } })
     t.equal(res.statusCode, 404, id)
-    t.equal(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop"`)
+    t.equal(res.json().error.message, Errors.buildServiceNotFound('shop', id, ['builder', 'opaque', 'combo']).message)
+    t.match(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop" (its build services: builder, opaque, combo)`)
   }
   t.equal((await post(app, url('worker'), { internal: { id: 'combo' } })).statusCode, 200, 'combined services build too')
   t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
 })
 
-t.test('an internal update of a service that deploys no build yet must name the build service', async (t) => {
+t.test('an internal update of a service that deploys no build yet is a 409 that names the build services to choose from', async (t) => {
   const app = await build(t, opts())
   for (const service of ['web', 'fresh']) {
     const res = await post(app, url(service), { internal: { branch: 'main' } })
-    t.equal(res.statusCode, 400, service)
-    t.equal(res.json().error.details.errors[0].path, 'body.internal.id')
+    t.equal(res.statusCode, 409, service)
+    const { message, details } = res.json().error
+    t.equal(message, Errors.buildServiceRequired(service, 'shop', ['builder', 'opaque', 'combo']).message)
+    t.match(message, /^body\.internal\.id is required: .* \(build services in project "shop": builder, opaque, combo\)$/)
+    t.same(details, { serviceId: service, field: 'body.internal.id', known: ['builder', 'opaque', 'combo'] })
   }
+  t.equal((await post(app, url('web'), { internal: { id: 'opaque' } })).statusCode, 200, 'and naming one is accepted')
   t.equal((await post(app, url('fresh'), { docker: { configType: 'default' } })).statusCode, 200)
   t.same(Object.keys(await readBack(app, url('fresh'))).sort(), ['buildpack', 'docker', 'instances', 'region', 'storage'],
     'a service never deployed has no image source')
 })
 
-t.test('unknown project or service: 404 naming it', async (t) => {
+t.test('unknown project or service: 404 naming it, and the ids that exist when there are 10 or fewer', async (t) => {
   const app = await build(t, opts())
   const p = await post(app, url('web', 'nope'), {})
   t.equal(p.statusCode, 404)
-  t.equal(p.json().error.message, 'Project "nope" not found')
+  t.equal(p.json().error.message, 'Project "nope" not found (projects: shop, other)')
+  t.same(p.json().error.details, { projectId: 'nope', known: ['shop', 'other'] })
   const s = await post(app, url('nope'), {})
   t.equal(s.statusCode, 404)
-  t.equal(s.json().error.message, 'Service "nope" not found in project "shop"')
-  t.equal((await get(app, url('nope'))).statusCode, 404)
-  t.equal((await get(app, '/v1/projects/shop/services/nope')).statusCode, 404)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "shop" (its services: web, worker, fresh, builder, opaque, combo)')
+  t.equal((await post(app, url('nope', 'other'), {})).json().error.message, Errors.serviceNotFound('other', 'nope', []).message)
+  t.match(Errors.serviceNotFound('other', 'nope', []).message, '(its services: none)')
+  for (const res of [await get(app, url('nope')), await get(app, '/v1/projects/shop/services/nope')]) {
+    t.equal(res.json().error.message, s.json().error.message, 'the reads say the same')
+  }
+})
+
+t.test('a 404 names no ids when there are more than 10, nor projects when a token is restricted to some', async (t) => {
+  const many = Array.from({ length: 11 }, (_, i) => ({ id: `svc-${i}`, serviceType: 'deployment' as const }))
+  const crowded = await build(t, { fixtures: { projects: [{ id: 'big', services: many }] } })
+  const s = await post(crowded, '/v1/projects/big/services/nope/deployment', {})
+  t.equal(s.json().error.message, Errors.serviceNotFound('big', 'nope').message)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "big"')
+  t.same(s.json().error.details, { projectId: 'big', serviceId: 'nope' })
+
+  const fixtures = { ...richFixtures(), tokens: [{ token: 'all' }, { token: 'shop-only', projects: ['shop', 'gone'] }] }
+  const restricted = await build(t, { fixtures })
+  for (const token of ['all', 'shop-only']) {
+    const res = await post(restricted, url('web', 'gone'), {}, { authorization: `Bearer ${token}` })
+    t.equal(res.statusCode, 404, token)
+    t.equal(res.json().error.message, 'Project "gone" not found', `${token}: "other" is not named to anyone`)
+  }
 })
 
 t.test('combined and build services: image-source changes are 409, run configuration on combined is 200', async (t) => {

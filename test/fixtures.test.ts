@@ -51,7 +51,7 @@ t.test('a bad fixtures file is refused with a message naming the file and the fi
       /type\.json: fixtures\.projects\[0\]\.services\[0\]\.serviceType must be one of: deployment, combined, build/],
     ['extra.json', '{"projects":[],"users":[]}', /fixtures\.users is not allowed/],
     ['image.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"deployment","deployment":{"external":{"imagePath":"nginx"}}}]}]}',
-      /fixtures\.projects\[0\]\.services\[0\]\.deployment\.external\.imagePath must match pattern/],
+      /fixtures\.projects\[0\]\.services\[0\]\.deployment\.external\.imagePath must be an image with a :tag or @digest/],
     ['dup-project.json', '{"projects":[{"id":"p","services":[]},{"id":"p","services":[]}]}', /fixtures\.projects\[1\]\.id: project "p" is listed twice/],
     ['dup-service.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"build"},{"id":"s","serviceType":"build"}]}]}',
       /fixtures\.projects\[0\]\.services\[1\]\.id: service "s" is listed twice/],

@@ -50,7 +50,7 @@ t.test('a capacity or budget that is not a whole number ≥ 0 is refused', async
 
 t.test('an entry counts its texts and a fixed overhead against the byte budget', async (t) => {
   const r = rec(1, { headers: { a: 'xy', b: ['1', '23'] }, body: 'b'.repeat(100), response: 'r'.repeat(10), url: '/u' })
-  t.equal(entryBytes(r), ENTRY_OVERHEAD_BYTES + 2 + 100 + 10 + (1 + 2) + (1 + 3))
+  t.equal(entryBytes(r), ENTRY_OVERHEAD_BYTES + 2 + 100 + 10 + (1 + 2) + (1 + '1,23'.length))
 })
 
 t.test('all journals share one byte budget: the oldest entries of any journal go first, each journal counting its own', async (t) => {

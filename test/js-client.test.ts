@@ -1,7 +1,9 @@
 import t, { type Test } from 'tap'
 import { ApiClient, ApiClientInMemoryContextProvider, NorthflankApiCallError } from '@northflank/js-client'
 import type { FastifyInstance } from 'fastify'
+import { IMAGE_PATH_PATTERN, PATTERN_HINTS } from '../schemas/patterns.js'
 import type { AppOptions } from '../src/app.js'
+import { Errors } from '../src/errors.js'
 import { build, post } from './helper.js'
 
 // Northflank's official JS client (@northflank/js-client, a dev dependency) against the emulator on an
@@ -137,4 +139,35 @@ t.test('a 400 from the client carries every problem in details.errors, by path',
   t.equal(res.error?.status, 400)
   const paths = (res.error?.details.errors as { path: string }[]).map((e) => e.path).sort()
   t.strictSame(paths, ['body.docker.bogus', 'body.external.imagePath'])
+})
+
+t.test('the messages that say how to fix a request reach the official client\'s caller as they are', async (t) => {
+  const { host } = await serve(t)
+  const api = await client(host)
+  const services = ['example-service', 'example-build-service', 'example-combined-service']
+  const cases: Array<{ projectId?: string, serviceId: string, data: unknown, status: number, message: string }> = [
+    {
+      serviceId: SERVICE,
+      data: { extrenal: { imagePath: 'nginx:latest' } },
+      status: 400,
+      message: 'body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker'
+    },
+    { serviceId: SERVICE, data: { external: { imagePath: 'nginx' } }, status: 400, message: `body.external.imagePath must be ${PATTERN_HINTS.get(IMAGE_PATH_PATTERN)}` },
+    { serviceId: 'nope', data: {}, status: 404, message: Errors.serviceNotFound(PROJECT, 'nope', services).message },
+    { projectId: 'nope', serviceId: SERVICE, data: {}, status: 404, message: Errors.projectNotFound('nope', [PROJECT]).message },
+    {
+      serviceId: SERVICE,
+      data: { internal: {} },
+      status: 409,
+      message: Errors.buildServiceRequired(SERVICE, PROJECT, ['example-build-service', 'example-combined-service']).message
+    }
+  ]
+  for (const c of cases) {
+    const res = await api.update.service.deployment({ parameters: { projectId: c.projectId ?? PROJECT, serviceId: c.serviceId }, data: c.data as any })
+    t.equal(res.error?.status, c.status, JSON.stringify(c.data))
+    t.equal(res.error?.message, c.message)
+  }
+  const pattern = await api.update.service.deployment({ parameters: { projectId: PROJECT, serviceId: SERVICE }, data: { external: { imagePath: 'nginx' } } })
+  t.match(pattern.error?.details.errors, [{ path: 'body.external.imagePath', rule: 'pattern', expected: IMAGE_PATH_PATTERN }], 'the pattern is in details')
+  t.match(cases[2]?.message, '(its services: example-service, example-build-service, example-combined-service)')
 })

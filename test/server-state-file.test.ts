@@ -25,7 +25,8 @@ function startServer (args: string[]) {
     })
     exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)), reject)
   })
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+  // Only against a hang: a loaded machine can take many seconds to start a TypeScript child.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
   exited.finally(() => clearTimeout(timer))
   return {
     url,

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { IMAGE_PATH_PATTERN } from '../schemas/patterns.js'
+import { CREDENTIALS_PATTERN, IMAGE_PATH_PATTERN, PATTERN_HINTS } from '../schemas/patterns.js'
 import { build, DEPLOYMENT_URL, post, readBack } from './helper.js'
 
 /** The body as the emulator judges it: status and, for a 400, the problems. */
@@ -53,7 +53,8 @@ t.test('external.imagePath: accepts and rejects exactly the reference examples',
   for (const imagePath of rejected) {
     const v = await verdict(t, { external: { imagePath } })
     t.equal(v.status, 400, `rejects ${JSON.stringify(imagePath)}`)
-    t.match(v.json.error.message, 'body.external.imagePath must match pattern')
+    t.equal(v.json.error.message, `body.external.imagePath must be ${PATTERN_HINTS.get(IMAGE_PATH_PATTERN)}`, 'the words, not the regex')
+    t.match(v.json.error.message, /^body\.external\.imagePath must be an image with a :tag or @digest, e\.g\. nginx:latest/)
     t.same(v.json.error.details.errors, [{
       path: 'body.external.imagePath',
       rule: 'pattern',
@@ -68,7 +69,8 @@ t.test('external.credentials: letters, digits and dashes only', async (t) => {
   for (const credentials of ['', 'a_b', 'a b', 'é']) {
     const v = await verdict(t, { external: { imagePath: 'a:b', credentials } })
     t.equal(v.status, 400, JSON.stringify(credentials))
-    t.match(v.json.error.message, /^body\.external\.credentials must match pattern \^\[A-Za-z0-9-\]\+\$ \(letters, digits and dashes only\)$/)
+    t.equal(v.json.error.message, 'body.external.credentials must be letters, digits and dashes only')
+    t.same(v.json.error.details.errors[0].expected, CREDENTIALS_PATTERN, 'the pattern itself is in details')
   }
 })
 
@@ -143,6 +145,30 @@ t.test('unknown keys are refused at every level', async (t) => {
     t.equal(v.status, 400, JSON.stringify(body))
     t.same(v.json.error.details.errors.map((p: { path: string }) => p.path), [path])
     t.match(v.json.error.message, `${path} is not allowed; allowed here: `)
+  }
+})
+
+t.test('a misspelled key is answered with the key it is near: did you mean …?', async (t) => {
+  const cases: Array<[unknown, string[]]> = [
+    // Checked as the unchanged variant (no external), yet the near match comes from every variant.
+    [{ extrenal: { imagePath: 'nginx:latest' } }, ['body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker']],
+    [{ Internal: {} }, ['body.Internal is not allowed (did you mean internal?); allowed here: buildpack, docker']],
+    [{ docker: { configType: 'default' }, bildpack: { configType: 'default' } }, ['body.bildpack is not allowed (did you mean buildpack?); allowed here: buildpack, docker']],
+    [{ external: { imagepath: 'nginx:latest' } }, [
+      'body.external.imagePath is required',
+      'body.external.imagepath is not allowed (did you mean imagePath?); allowed here: imagePath, credentials'
+    ]],
+    [{ internal: { id: 'abc', buildSha: 'latest' } }, ['body.internal.buildSha is not allowed (did you mean buildSHA?); allowed here: id, branch, buildSHA, buildId']],
+    [{ docker: { configType: 'customCommand', customComand: 'x' } }, [
+      'body.docker.customCommand is required when configType is customCommand',
+      'body.docker.customComand is not allowed (did you mean customCommand?); allowed here: configType, customEntrypoint, customCommand'
+    ]],
+    [{ bogus: 1 }, ['body.bogus is not allowed; allowed here: buildpack, docker']]
+  ]
+  for (const [body, messages] of cases) {
+    const v = await verdict(t, body)
+    t.equal(v.status, 400, JSON.stringify(body))
+    t.same(v.json.error.details.errors.map((p: { message: string }) => p.message), messages)
   }
 })
 

@@ -25,7 +25,7 @@ export interface ControlOptions {
   /** Fault rules in place at start and after every reset (the fixtures' `faults`). */
   faults?: FaultRuleInput[]
   /** Most rate-limit keys counted at once (the emulator passes its namespace limit). */
-  rateLimitKeys?: number
+  rateLimitKeys: number
 }
 
 export class Controls {
@@ -41,9 +41,9 @@ export class Controls {
   private rules = new FaultRules()
   private latency = 0
 
-  constructor (private options: ControlOptions = {}) {
+  constructor (private options: ControlOptions) {
     this.clock = new ControlledClock(options.clock)
-    this.limiter = new FixedWindowLimiter(this.clock, options.rateLimitKeys ?? 10_000)
+    this.limiter = new FixedWindowLimiter(this.clock, options.rateLimitKeys)
     this.reset()
   }
 

@@ -23,7 +23,7 @@ const PREFIXES = [
   { prefix: '/v1/teams/:teamId/projects/:projectId/services/:serviceId', params: TeamServiceParamsSchema, suffix: 'InTeam' }
 ]
 
-// What each status means, per route (statuses other than 200 are inferred: docs/fidelity.md).
+// What each status means, per route (every error status is inferred: see docs/fidelity.md).
 const UNAUTHORIZED = { 401: 'Token missing, malformed or unknown' }
 const READ_ERRORS = {
   ...UNAUTHORIZED,
@@ -36,10 +36,12 @@ const ServiceReadResponse = DataEnvelope(ServiceReadSchema)
 const DEPLOYMENT_READ_RESPONSES = ErrorResponses({ ...READ_ERRORS, 409: 'A build service has no deployment' })
 const LOGIN_RESPONSES = ErrorResponses(UNAUTHORIZED)
 const UPDATE_ERRORS = ErrorResponses({
-  400: 'The body is not JSON, breaks the schema (details.errors lists every problem), or lacks internal.id where the service has no build service yet',
+  400: 'The body is not JSON or breaks the schema (details.errors lists every problem); a body the schema accepts is never a 400',
   ...READ_ERRORS,
   404: 'No such project, service, build service, build or built commit',
-  409: 'The change does not fit the service (its type, or the build it names)',
+  409: 'The body is valid but does not fit the service: an image source for a combined or build service, any update of a ' +
+    'build service, internal without id for a service that deploys no build yet, or a build that contradicts the branch ' +
+    'or commit sent. The message says what to send instead',
   413: 'The body is larger than the limit',
   415: 'The body is not application/json'
 })

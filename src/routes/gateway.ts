@@ -120,8 +120,9 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
     })
   }
 
+  // onSend runs after serialization: every answer of the API, errors included, is JSON text by now.
   app.addHook('onSend', function journal (request, reply, payload, done) {
-    record(request, reply.statusCode, typeof payload === 'string' ? payload : undefined)
+    record(request, reply.statusCode, payload as string)
     done(null, payload)
   })
 }

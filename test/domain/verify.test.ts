@@ -43,6 +43,9 @@ t.test('objects match as subsets, recursively; arrays and scalars by equality', 
   t.notOk(ok({ a: { b: '1' } }), 'no coercion')
   t.notOk(ok({ e: null }), 'a missing key is not null')
   t.notOk(matchesQuery(rec(undefined), compile({ body: {} })), 'no body at all matches no body query')
+  const text = rec(undefined, { body: '{not json' })
+  t.ok(matchesQuery(text, compile({ body: '{not json' })), 'a body that is not JSON is matched as its text')
+  t.notOk(matchesQuery(text, compile({ body: {} })))
 })
 
 t.test('every field narrows the match; path globs, header names in any case, authorization only as redacted', async (t) => {
@@ -51,7 +54,10 @@ t.test('every field narrows the match; path globs, header names in any case, aut
   t.ok(ok({ method: 'post', path: '/v1/projects/*/services/*/deployment', project: 'p', service: 's', status: 200 }))
   t.ok(ok({ path: '/v1/**' }), 'the query string is not part of the path')
   t.notOk(ok({ path: '/v1/projects/p/services/s' }))
+  t.notOk(ok({ method: 'GET' }))
   t.notOk(ok({ status: 400 }))
+  t.notOk(ok({ project: 'q' }))
+  t.notOk(ok({ service: 'q' }))
   t.ok(ok({ headers: { 'Content-Type': 'application/json', 'X-Many': 'a, b' } }))
   t.ok(ok({ headers: { authorization: 'Bearer ***' } }))
   t.notOk(ok({ headers: { authorization: 'Bearer secret' } }), 'the token itself never matches')
@@ -74,6 +80,7 @@ t.test('expectations: exactly, at least, at most, and the default at least one',
   t.ok(holds({ atMost: 0 }, 0))
   t.notOk(holds({ atMost: 0 }, 1))
   t.equal(describeExpectation(undefined), 'at least 1 matching request')
+  t.equal(describeExpectation({ atLeast: 2 }), 'at least 2 matching requests')
   t.equal(describeExpectation({ exactly: 3 }), 'exactly 3 matching requests')
   t.equal(describeExpectation({ atMost: 0 }), 'at most 0 matching requests')
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { closestRoutes, editDistance } from '../../src/route-hints.js'
+import { closestRoutes } from '../../src/route-hints.js'
 import { Errors } from '../../src/errors.js'
 import { AUTH, build } from '../helper.js'
 
@@ -47,12 +47,4 @@ t.test('routes answering only 405 are never hints; known paths with another meth
     { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' },
     { method: 'GET', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
   ], 'two routes just as close are both named')
-})
-
-t.test('editDistance counts insertions, deletions and substitutions', async (t) => {
-  t.equal(editDistance('', ''), 0)
-  t.equal(editDistance('service', 'services'), 1)
-  t.equal(editDistance('deploymnet', 'deployment'), 2)
-  t.equal(editDistance('abc', ''), 3)
-  t.equal(editDistance('kitten', 'sitting'), 3)
 })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { ApiClient, ApiClientInMemoryContextProvider } from '@northflank/js-client'
-import { startMock, VerificationError } from '../../src/index.js'
+import { AdminError, startMock, VerificationError } from '../../src/index.js'
 import { Errors } from '../../src/errors.js'
 import { build, DEPLOYMENT_URL, post, SERVICE_URL, get } from '../helper.js'
 
@@ -111,7 +111,7 @@ t.test('within: a waiting verify is answered by the append that makes it hold', 
   const mock = await startMock({ isolation: true })
   t.teardown(mock.close)
   const started = Date.now()
-  const waiting = mock.admin.verify({ method: 'POST', body: image('late'), within: 30_000 }, { token: 'w' })
+  const waiting = mock.admin.verify({ method: 'POST', body: image('late'), count: { exactly: 1 }, within: 30_000 }, { token: 'w' })
   await new Promise((resolve) => setTimeout(resolve, 50))
   await fetch(`${mock.url}${DEPLOYMENT_URL}`, { method: 'POST', headers: { authorization: 'Bearer other', 'content-type': 'application/json' }, body: JSON.stringify(image('late')) })
   await fetch(`${mock.url}${DEPLOYMENT_URL}`, { method: 'POST', headers: { authorization: 'Bearer w', 'content-type': 'application/json' }, body: JSON.stringify(image('early')) })
@@ -166,4 +166,50 @@ t.test('admin.verify resolves with the count, or rejects with a VerificationErro
     `    #1 POST ${DEPLOYMENT_URL} → 200`,
     '        body.external.imagePath: expected "nginx:1.2", got "nginx:1.1"'
   ].join('\n'))
+})
+
+t.test('a VerificationError names every field of the query, each difference, and a truncated journal', async (t) => {
+  const mock = await startMock({ journalSize: 1 })
+  t.teardown(mock.close)
+  for (const tag of ['old', 'new']) {
+    await fetch(`${mock.url}${DEPLOYMENT_URL}`, { method: 'POST', headers: { authorization: 'Bearer x', 'content-type': 'application/json' }, body: JSON.stringify(image(tag)) })
+  }
+  const err = await mock.admin.verify({
+    method: 'POST', path: '/v1/**', project: 'default-project', service: 'example-service', status: 201, headers: { 'X-Trace': 'abc' }
+  }).catch((e: unknown) => e) as VerificationError
+  t.ok(err instanceof VerificationError)
+  t.equal(err.journalTruncated, true)
+  t.equal(err.message, [
+    'Verification failed: expected at least 1 matching request, saw 0 (the journal dropped entries since it was last cleared: older requests are not counted).',
+    '  Expected: POST /v1/** project=default-project service=example-service status=201 x-trace: abc',
+    '  Closest requests (1, most similar first):',
+    `    #2 POST ${DEPLOYMENT_URL} → 200`,
+    '        status: expected 201, got 200',
+    '        headers.x-trace: expected "abc", got (absent)',
+    '  The journal dropped entries since it was last cleared: older requests were not counted.'
+  ].join('\n'))
+  await mock.admin.clearJournal()
+  const none = await mock.admin.verify({}).catch((e: unknown) => e) as VerificationError
+  t.equal(none.message, [
+    'Verification failed: expected at least 1 matching request, saw 0.',
+    '  Expected: any method any path',
+    '  No other request was journaled in scope.'
+  ].join('\n'))
+})
+
+t.test('admin.verify rejects a bad query with the AdminError, not a VerificationError', async (t) => {
+  const mock = await startMock()
+  t.teardown(mock.close)
+  const err = await mock.admin.verify({ count: { exactly: -1 } }).catch((e: unknown) => e)
+  t.ok(err instanceof AdminError)
+  t.equal((err as AdminError).status, 400)
+})
+
+t.test('within with an atLeast count waits for enough matches', async (t) => {
+  const mock = await startMock()
+  t.teardown(mock.close)
+  const waiting = mock.admin.verify({ method: 'GET', count: { atLeast: 2 }, within: 30_000 })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  for (let i = 0; i < 2; i++) await fetch(`${mock.url}${SERVICE_URL}`, { headers: { authorization: 'Bearer x' } })
+  t.equal(await waiting, 2)
 })

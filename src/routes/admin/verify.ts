@@ -7,16 +7,15 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ADMIN_TAG, ScopeQuerySchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
-import { VerifyQuerySchema, VerifyResultSchema } from '../../../schemas/verify.js'
+import { VerifyQuerySchema, VerifyResultSchema, type CountExpectation } from '../../../schemas/verify.js'
 import type { Emulator } from '../../domain/emulator.js'
 import { compile, describeExpectation, matchesQuery, type Matcher, type Verdict } from '../../domain/verify.js'
 import { Errors } from '../../errors.js'
 
 /** Whether more requests could still make a failed expectation hold (not when too many matched already). */
-function couldStillHold (m: Matcher, verdict: Verdict): boolean {
-  const count = m.query.count
-  if (count?.exactly !== undefined) return verdict.matched < count.exactly
-  return count?.atMost === undefined
+function couldStillHold (count: CountExpectation | undefined, matched: number): boolean {
+  if (count === undefined || count.atLeast !== undefined) return true
+  return count.exactly !== undefined && matched < count.exactly
 }
 
 export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
@@ -71,7 +70,7 @@ export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
     const m = compile(query)
     let verdict = emulator.verify(token, m)
     const within = query.within ?? 0
-    if (!verdict.ok && within > 0 && couldStillHold(m, verdict)) {
+    if (!verdict.ok && within > 0 && couldStillHold(query.count, verdict.matched)) {
       const aborted = new Promise<void>((resolve) => reply.raw.once('close', resolve))
       verdict = await waitFor(token, m, within, aborted)
     }
