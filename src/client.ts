@@ -190,15 +190,20 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
     },
     setClock: (clock) => call<ClockState>('PUT', '/_mock/clock', {}, clock),
     advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms }),
-    verify: async (query, scope = {}) => {
-      try {
-        return (await call<{ data: { matched: number } }>('POST', '/_mock/verify', { token: scope.token }, query)).data.matched
-      } catch (err) {
-        const envelope = err instanceof AdminError && err.status === 406 ? (err.body as ErrorEnvelope).error : undefined
-        if (envelope === undefined) throw err
-        const details = envelope.details as ConstructorParameters<typeof VerificationError>[1]
-        throw new VerificationError(query, details, envelope.message)
-      }
+    verify
+  }
+
+  async function verify (query: VerifyQuery, scope: Scope = {}): Promise<number> {
+    try {
+      return (await call<{ data: { matched: number } }>('POST', '/_mock/verify', { token: scope.token }, query)).data.matched
+    } catch (err) {
+      const envelope = err instanceof AdminError && err.status === 406 ? (err.body as ErrorEnvelope).error : undefined
+      if (envelope === undefined) throw err
+      const details = envelope.details as ConstructorParameters<typeof VerificationError>[1]
+      const failure = new VerificationError(query, details, envelope.message)
+      // The stack starts at the test's own `await admin.verify(…)`, which test runners then show as the source.
+      Error.captureStackTrace(failure, verify)
+      throw failure
     }
   }
 }
