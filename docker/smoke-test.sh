@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Smoke test of the shipped container path, against a real Docker engine (`npm run test:docker`, run by
-# .ci/run). Starts an engine if none answers and builds the stand-in base image where no registry is
-# reachable (both through ../shared/docker beside the checkout), builds the image, runs
+# .ci/run). Starts an engine if none answers (.ci/start-docker-engine.sh) and builds the base image
+# where it is missing (.ci/build-node-base-image.sh: no registry needed), builds the image, runs
 # docker/docker-compose.yml to the consumer's exit code, checks the healthcheck turns healthy, sends
 # SIGTERM and checks a prompt clean exit, prints the figures, and removes everything it created, on
 # failure too. Every step fails loudly; nothing is skipped.
 #
-# Environment: SHARED_DOCKER_DIR (default <repo>/../shared/docker), COMPOSE (default `docker compose`
-# when the v2 plugin answers, else `docker-compose`), KEEP_IMAGES=1 keeps the built images.
+# Environment: COMPOSE (default `docker compose` when the v2 plugin answers, else `docker-compose`),
+# KEEP_IMAGES=1 keeps the built images.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-shared=${SHARED_DOCKER_DIR:-$repo/../shared/docker}
+ci=$repo/.ci
 compose_file=$repo/docker/docker-compose.yml
 run_id=smoke-$(date +%s)-$$
 project=nfmock-$run_id
@@ -55,13 +55,12 @@ trap cleanup EXIT
 trap 'echo "FAIL (step $step): line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 
-step "Docker engine ($shared/start-docker-engine.sh)"
-[ -x "$shared/start-docker-engine.sh" ] || [ -f "$shared/start-docker-engine.sh" ] || fail "no $shared/start-docker-engine.sh (set SHARED_DOCKER_DIR)"
-timeout 300 bash "$shared/start-docker-engine.sh" || fail "could not start a Docker engine"
+step "Docker engine (.ci/start-docker-engine.sh)"
+timeout 300 bash "$ci/start-docker-engine.sh" || fail "could not start a Docker engine"
 docker version --format 'client {{.Client.Version}}, engine {{.Server.Version}}' || fail "docker does not answer"
 
-step "Base image node:20-bookworm-slim ($shared/build-node-base-image.sh)"
-timeout 600 bash "$shared/build-node-base-image.sh" node:20-bookworm-slim || fail "no base image"
+step "Base image node:20-bookworm-slim (.ci/build-node-base-image.sh)"
+timeout 600 bash "$ci/build-node-base-image.sh" node:20-bookworm-slim || fail "no base image"
 
 if [ -n "${COMPOSE:-}" ]; then
   read -r -a compose_base <<<"$COMPOSE"
