@@ -1,15 +1,19 @@
 # northflank-mock as a container:  docker build -t northflank-mock .
 # Works with the classic builder (no `# syntax=` line, no RUN --mount), so it builds where BuildKit is absent.
 
+# The one place that names the base image; docker/smoke-test.sh reads it from here. Node 24 is the
+# active LTS (https://nodejs.org/en/about/previous-releases).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # --- deps: production dependencies only ------------------------------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No runtime dependency needs an install script.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 # --- build: TypeScript → dist/, with dev dependencies ---------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # esbuild's install script (for tsx) only serves `npm run dev`; tsc needs none.
@@ -24,7 +28,7 @@ RUN npm run build \
 
 # --- runtime: production dependencies and compiled output only -------------------------------------
 # Copying node_modules from `deps` keeps npm's cache and the lockfile out of the image's layers.
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Smoke test of the shipped container path, against a real Docker engine (`npm run test:docker`, run by
-# .ci/run). Starts an engine if none answers (.ci/start-docker-engine.sh) and builds the base image
-# where it is missing (.ci/build-node-base-image.sh: no registry needed), builds the image, runs
-# docker/docker-compose.yml to the consumer's exit code, checks the healthcheck turns healthy, sends
-# SIGTERM and checks a prompt clean exit, prints the figures, and removes everything it created, on
-# failure too. Every step fails loudly; nothing is skipped.
+# .ci/run). Starts an engine if none answers (.ci/start-docker-engine.sh) and builds the base images
+# the Dockerfiles name where they are missing (.ci/build-node-base-image.sh: no registry needed),
+# builds the image, runs docker/docker-compose.yml to the consumer's exit code, checks the healthcheck
+# turns healthy, sends SIGTERM and checks a prompt clean exit, prints the figures, and removes
+# everything it created, on failure too. Every step fails loudly; nothing is skipped.
 #
 # Environment: COMPOSE (default `docker compose` when the v2 plugin answers, else `docker-compose`),
 # KEEP_IMAGES=1 keeps the built images.
@@ -20,6 +20,10 @@ consumer_image=northflank-mock-consumer:$run_id
 export NORTHFLANK_MOCK_IMAGE=$image NORTHFLANK_MOCK_CONSUMER_IMAGE=$consumer_image
 # Longest a stop may take to count as prompt: well above the ~0.2 s measured, well below Docker's 10 s kill.
 stop_limit=5
+# The base images, as the Dockerfiles name them: the emulator's (ARG NODE_IMAGE) and the consumer's (FROM).
+base_image=$(sed -n 's/^ARG NODE_IMAGE=//p' "$repo/Dockerfile")
+consumer_base_image=$(awk '$1 == "FROM" { print $2; exit }' "$repo/docker/consumer/Dockerfile")
+node_major=$(sed -n 's/^node:\([0-9][0-9]*\)-.*/\1/p' <<<"$base_image")
 
 step=0
 step () { step=$((step + 1)); printf '\n== [%d] %s\n' "$step" "$*"; }
@@ -59,8 +63,12 @@ step "Docker engine (.ci/start-docker-engine.sh)"
 timeout 300 bash "$ci/start-docker-engine.sh" || fail "could not start a Docker engine"
 docker version --format 'client {{.Client.Version}}, engine {{.Server.Version}}' || fail "docker does not answer"
 
-step "Base image node:20-bookworm-slim (.ci/build-node-base-image.sh)"
-timeout 600 bash "$ci/build-node-base-image.sh" node:20-bookworm-slim || fail "no base image"
+step "Base images $base_image, $consumer_base_image (.ci/build-node-base-image.sh)"
+[ -n "$node_major" ] || fail "no 'ARG NODE_IMAGE=node:NN-…' line in the Dockerfile"
+[ -n "$consumer_base_image" ] || fail "no FROM line in docker/consumer/Dockerfile"
+for tag in $(printf '%s\n' "$base_image" "$consumer_base_image" | sort -u); do
+  timeout 600 bash "$ci/build-node-base-image.sh" "$tag" || fail "no base image $tag"
+done
 
 if [ -n "${COMPOSE:-}" ]; then
   read -r -a compose_base <<<"$COMPOSE"
@@ -80,7 +88,7 @@ t0=$(now)
 timeout 900 docker build -t "$image" "$repo" || fail "docker build failed"
 build_secs=$(secs "$t0" "$(now)")
 size=$(docker image inspect -f '{{.Size}}' "$image")
-base_size=$(docker image inspect -f '{{.Size}}' node:20-bookworm-slim)
+base_size=$(docker image inspect -f '{{.Size}}' "$base_image")
 added=$((size - base_size))
 echo "image $(mb "$size"), base $(mb "$base_size"), added $(mb "$added"), built in ${build_secs}s"
 [ "$(docker image inspect -f '{{.Config.User}}' "$image")" = node ] || fail "the image does not run as node"
@@ -91,6 +99,9 @@ timeout 60 docker run --rm --entrypoint node "$image" -e '
   const absent = ["node_modules/typescript", "node_modules/tap", "node_modules/tsx", "src", "schemas", "package-lock.json"].filter((p) => fs.existsSync(p))
   if (absent.length > 0 || !fs.existsSync("dist/src/server.js")) { console.error("unexpected image content:", absent); process.exit(1) }
 ' || fail "the image holds dev dependencies or sources, or lacks dist/"
+image_node=$(docker run --rm --entrypoint node "$image" --version)
+[ "${image_node%%.*}" = "v$node_major" ] || fail "the image runs Node $image_node, not $node_major as $base_image says"
+echo "Node $image_node"
 
 step "Build the example consumer"
 timeout 600 "${compose_cmd[@]}" build consumer || fail "consumer build failed"
@@ -106,6 +117,9 @@ emulator=$("${compose_cmd[@]}" ps -a -q northflank)
 emulator_exit=$(docker inspect -f '{{.State.ExitCode}}' "$emulator")
 [ "$emulator_exit" -eq 0 ] || fail "the emulator exited $emulator_exit when compose stopped it (137: killed after the grace period)"
 echo "consumer exited 0; compose up took ${up_secs}s; the emulator stopped with exit code 0"
+# Node prints its warnings, deprecations among them, as "(node:PID) …" on stderr.
+warnings=$(docker logs "$emulator" 2>&1 | grep -E '^\(node:[0-9]+\) ' || true)
+[ -z "$warnings" ] || fail "Node warned while the emulator served the example: $warnings"
 
 step "Start a fresh emulator and wait for healthy"
 timeout 60 "${compose_cmd[@]}" rm --force --stop -v >/dev/null
