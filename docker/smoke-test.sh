@@ -20,6 +20,9 @@ consumer_image=northflank-mock-consumer:$run_id
 export NORTHFLANK_MOCK_IMAGE=$image NORTHFLANK_MOCK_CONSUMER_IMAGE=$consumer_image
 # Longest a stop may take to count as prompt: well above the ~0.2 s measured, well below Docker's 10 s kill.
 stop_limit=5
+# Longest a new container may take to turn healthy: generous, for a shared and loaded machine (3-5 s
+# were measured under a load of 8-12 on 2 cores). The speed target is a benchmark's business.
+healthy_limit=15
 # The base images, as the Dockerfiles name them: the emulator's (ARG NODE_IMAGE) and the consumer's (FROM).
 base_image=$(sed -n 's/^ARG NODE_IMAGE=//p' "$repo/Dockerfile")
 consumer_base_image=$(awk '$1 == "FROM" { print $2; exit }' "$repo/docker/consumer/Dockerfile")
@@ -126,7 +129,7 @@ timeout 60 "${compose_cmd[@]}" rm --force --stop -v >/dev/null
 timeout 60 "${compose_cmd[@]}" up -d --no-build --no-deps northflank || fail "could not start the emulator"
 emulator=$("${compose_cmd[@]}" ps -a -q northflank)
 [ -n "$emulator" ] || fail "no emulator container"
-deadline=$(( $(date +%s) + 30 ))
+deadline=$(( $(date +%s) + healthy_limit ))
 while :; do
   health=$(docker inspect -f '{{.State.Status}} {{.State.Health.Status}}' "$emulator") || fail "cannot inspect the emulator"
   case $health in
@@ -134,7 +137,7 @@ while :; do
     'running starting') ;;
     *) fail "emulator is '$health'" ;;
   esac
-  [ "$(date +%s)" -lt "$deadline" ] || fail "not healthy within 30 s ($health)"
+  [ "$(date +%s)" -lt "$deadline" ] || fail "not healthy within $healthy_limit s ($health)"
   sleep 0.2
 done
 started=$(docker inspect -f '{{.State.StartedAt}}' "$emulator")
