@@ -97,11 +97,14 @@ echo "image $(mb "$size"), base $(mb "$base_size"), added $(mb "$added"), built 
 [ "$(docker image inspect -f '{{.Config.User}}' "$image")" = node ] || fail "the image does not run as node"
 [ "$(docker image inspect -f '{{json .Config.Healthcheck.Test}}' "$image")" != null ] || fail "the image has no HEALTHCHECK"
 # Dev dependencies and sources must not ship: tsc, tap and src/*.ts are absent, the server is present.
+# The process (uid node) can write nowhere under /app.
 timeout 60 docker run --rm --entrypoint node "$image" -e '
   const fs = require("node:fs")
   const absent = ["node_modules/typescript", "node_modules/tap", "node_modules/tsx", "src", "schemas", "package-lock.json"].filter((p) => fs.existsSync(p))
   if (absent.length > 0 || !fs.existsSync("dist/src/server.js")) { console.error("unexpected image content:", absent); process.exit(1) }
-' || fail "the image holds dev dependencies or sources, or lacks dist/"
+  const writable = require("node:child_process").execFileSync("find", ["/app", "-writable"], { encoding: "utf8" }).trim()
+  if (writable !== "") { console.error("writable by the process:", writable); process.exit(1) }
+' || fail "the image holds dev dependencies or sources, lacks dist/, or lets the process write under /app"
 image_node=$(docker run --rm --entrypoint node "$image" --version)
 [ "${image_node%%.*}" = "v$node_major" ] || fail "the image runs Node $image_node, not $node_major as $base_image says"
 echo "Node $image_node"
