@@ -20,6 +20,9 @@ consumer_image=northflank-mock-consumer:$run_id
 export NORTHFLANK_MOCK_IMAGE=$image NORTHFLANK_MOCK_CONSUMER_IMAGE=$consumer_image
 # Longest a stop may take to count as prompt: well above the ~0.2 s measured, well below Docker's 10 s kill.
 stop_limit=5
+# The same for a SIGTERM during start-up: Node runs a signal handler when its event loop turns, which
+# loading the app holds up: up to 4.6 s after the signal under a load of 10 on 2 cores. Still below 10 s.
+startup_stop_limit=8
 # Longest a new container may take to turn healthy: generous, for a shared and loaded machine (3-5 s
 # were measured under a load of 8-12 on 2 cores). The speed target is a benchmark's business.
 healthy_limit=15
@@ -27,6 +30,7 @@ healthy_limit=15
 base_image=$(sed -n 's/^ARG NODE_IMAGE=//p' "$repo/Dockerfile")
 consumer_base_image=$(awk '$1 == "FROM" { print $2; exit }' "$repo/docker/consumer/Dockerfile")
 node_major=$(sed -n 's/^node:\([0-9][0-9]*\)-.*/\1/p' <<<"$base_image")
+base_images=$(printf '%s\n' "$base_image" "$consumer_base_image" | sort -u | paste -sd ' ')
 
 step=0
 step () { step=$((step + 1)); printf '\n== [%d] %s\n' "$step" "$*"; }
@@ -66,10 +70,10 @@ step "Docker engine (.ci/start-docker-engine.sh)"
 timeout 300 bash "$ci/start-docker-engine.sh" || fail "could not start a Docker engine"
 docker version --format 'client {{.Client.Version}}, engine {{.Server.Version}}' || fail "docker does not answer"
 
-step "Base images $base_image, $consumer_base_image (.ci/build-node-base-image.sh)"
+step "Base images: $base_images (.ci/build-node-base-image.sh)"
 [ -n "$node_major" ] || fail "no 'ARG NODE_IMAGE=node:NN-…' line in the Dockerfile"
 [ -n "$consumer_base_image" ] || fail "no FROM line in docker/consumer/Dockerfile"
-for tag in $(printf '%s\n' "$base_image" "$consumer_base_image" | sort -u); do
+for tag in $base_images; do
   timeout 600 bash "$ci/build-node-base-image.sh" "$tag" || fail "no base image $tag"
 done
 
@@ -183,14 +187,14 @@ for delay in 0.2 0.4 0.6 0.8; do
   sleep "$(awk -v t="$js_start" -v d="$delay" -v n="$(now)" 'BEGIN { w = t + d - n; printf "%.3f", (w > 0 ? w : 0) }')"
   t0=$(now)
   docker kill --signal TERM "$early" >/dev/null
-  early_code=$(timeout "$((stop_limit * 2))" docker wait "$early") || true
+  early_code=$(timeout "$((startup_stop_limit + 2))" docker wait "$early") || true
   early_finished=$(docker inspect -f '{{.State.FinishedAt}}' "$early")
   docker rm -f "$early" >/dev/null && early=
   after=$(secs "$js_start" "$t0")
-  [ -n "$early_code" ] || fail "still running $((stop_limit * 2)) s after a SIGTERM ${after}s after Node started running JavaScript"
+  [ -n "$early_code" ] || fail "still running $((startup_stop_limit + 2)) s after a SIGTERM ${after}s after Node started running JavaScript"
   secs_now=$(secs "$t0" "$(epoch "$early_finished")")
   [ "$early_code" -eq 0 ] || fail "exit code $early_code after a SIGTERM ${after}s after Node started running JavaScript"
-  awk -v s="$secs_now" -v l="$stop_limit" 'BEGIN { exit !(s < l) }' || fail "took ${secs_now}s to exit after a SIGTERM ${after}s after Node started running JavaScript"
+  awk -v s="$secs_now" -v l="$startup_stop_limit" 'BEGIN { exit !(s < l) }' || fail "took ${secs_now}s to exit after a SIGTERM ${after}s after Node started running JavaScript (limit ${startup_stop_limit}s)"
   boot_now=$(secs "$early_started" "$js_start")
   echo "Node ran JavaScript ${boot_now}s after start; SIGTERM ${after}s later: exited 0 after ${secs_now}s"
   early_secs="$early_secs${early_secs:+/}$secs_now"
