@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the shipped container path, against a real Docker engine (`npm run test:docker`, run by
-# .ci/run). Starts an engine if none answers (.ci/start-docker-engine.sh) and builds the base images
-# the Dockerfiles name where they are missing (.ci/build-node-base-image.sh: no registry needed),
+# .ci/run). Starts an engine if none answers and builds the base images the Dockerfiles name where they
+# are missing (.ci/prepare-docker.sh; no container registry is needed),
 # builds the image, runs docker/docker-compose.yml to the consumer's exit code, checks the healthcheck
 # turns healthy, sends SIGTERM and checks a prompt clean exit, prints the figures, and removes
 # everything it created, on failure too. Every step fails loudly; nothing is skipped.
@@ -26,11 +26,9 @@ startup_stop_limit=8
 # Longest a new container may take to turn healthy: generous, for a shared and loaded machine (3-5 s
 # were measured under a load of 8-12 on 2 cores). The speed target is a benchmark's business.
 healthy_limit=15
-# The base images, as the Dockerfiles name them: the emulator's (ARG NODE_IMAGE) and the consumer's (FROM).
+# The emulator's base image, as the Dockerfile names it (ARG NODE_IMAGE).
 base_image=$(sed -n 's/^ARG NODE_IMAGE=//p' "$repo/Dockerfile")
-consumer_base_image=$(awk '$1 == "FROM" { print $2; exit }' "$repo/docker/consumer/Dockerfile")
 node_major=$(sed -n 's/^node:\([0-9][0-9]*\)-.*/\1/p' <<<"$base_image")
-base_images=$(printf '%s\n' "$base_image" "$consumer_base_image" | sort -u | paste -sd ' ')
 
 step=0
 step () { step=$((step + 1)); printf '\n== [%d] %s\n' "$step" "$*"; }
@@ -70,12 +68,9 @@ step "Docker engine (.ci/start-docker-engine.sh)"
 timeout 300 bash "$ci/start-docker-engine.sh" || fail "could not start a Docker engine"
 docker version --format 'client {{.Client.Version}}, engine {{.Server.Version}}' || fail "docker does not answer"
 
-step "Base images: $base_images (.ci/build-node-base-image.sh)"
+step "Base images the Dockerfiles name (.ci/prepare-docker.sh)"
 [ -n "$node_major" ] || fail "no 'ARG NODE_IMAGE=node:NN-…' line in the Dockerfile"
-[ -n "$consumer_base_image" ] || fail "no FROM line in docker/consumer/Dockerfile"
-for tag in $base_images; do
-  timeout 600 bash "$ci/build-node-base-image.sh" "$tag" || fail "no base image $tag"
-done
+timeout 1200 bash "$ci/prepare-docker.sh" || fail "no base images"
 
 if [ -n "${COMPOSE:-}" ]; then
   read -r -a compose_base <<<"$COMPOSE"
