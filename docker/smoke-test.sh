@@ -108,6 +108,11 @@ image_node=$(docker run --rm --entrypoint node "$image" --version)
 [ "${image_node%%.*}" = "v$node_major" ] || fail "the image runs Node $image_node, not $node_major as $base_image says"
 echo "Node $image_node"
 
+step "The Testcontainers module (northflank-mock/testcontainers) against this image"
+# No image can be pulled here, so Testcontainers' reaper (ryuk) is off; each test stops its own container.
+(cd "$repo" && TESTCONTAINERS_RYUK_DISABLED=true NORTHFLANK_MOCK_IMAGE=$image timeout 300 \
+  npx tap --disable-coverage --reporter=terse test/e2e/testcontainers.docker.ts) || fail "the Testcontainers module test failed"
+
 step "Build the example consumer"
 timeout 600 "${compose_cmd[@]}" build consumer || fail "consumer build failed"
 
