@@ -8,13 +8,12 @@ const exitEarly = process.exit.bind(process, 0)
 process.once('SIGTERM', exitEarly)
 process.once('SIGINT', exitEarly)
 
-const { default: closeWithGrace } = await import('close-with-grace')
-const { buildApp } = await import('./app.js')
+// --help, --version and a bad flag need only these: they answer without loading the server.
 const { ConfigError, parseConfig, USAGE } = await import('./config.js')
-const { FixturesError, readFixturesFile } = await import('./domain/fixtures.js')
-const { StateFileError } = await import('./domain/persistence.js')
-const { createAjv } = await import('./validation.js')
 const { VERSION } = await import('./version.js')
+
+/** Errors that are the user's to fix (a flag, a file): their message alone, without a stack. */
+const userErrors: Array<abstract new (...args: never[]) => Error> = [ConfigError]
 
 /**
  * The log's stdout: one write per turn of the event loop instead of one per line. Under load, the lines
@@ -43,6 +42,17 @@ async function main (): Promise<void> {
     console.log(USAGE)
     return
   }
+  if (config === 'version') {
+    console.log(VERSION)
+    return
+  }
+
+  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
+    await Promise.all([
+      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js'),
+      import('./validation.js')
+    ])
+  userErrors.push(FixturesError, StateFileError)
   const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(createAjv(), config.fixtures)
   const app = await buildApp({
     fixtures,
@@ -84,7 +94,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError) {
+  if (err instanceof Error && userErrors.some((type) => err instanceof type)) {
     console.error(`northflank-mock: ${err.message}`)
   } else {
     console.error(err)

@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import t from 'tap'
+import { VERSION } from '../src/version.js'
 import { richFixtures } from './fixtures/rich.js'
 
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname
@@ -75,9 +76,19 @@ t.test('a bad flag stops with the usage; --help prints it and exits 0', async (t
   const bad = await output(run(['--port', 'x']))
   t.equal(bad.code, 1)
   t.match(bad.stderr, 'northflank-mock: invalid --port / PORT ("x")')
-  const help = await output(run(['--help']))
-  t.equal(help.code, 0)
-  t.match(help.stdout, /^Usage: northflank-mock \[options\]/)
+  for (const flag of ['--help', '-h']) {
+    const help = await output(run([flag]))
+    t.equal(help.code, 0)
+    t.match(help.stdout, /^Usage: northflank-mock \[options\]/)
+  }
+})
+
+t.test('--version and -v print the version alone and exit 0', async (t) => {
+  for (const flag of ['--version', '-v']) {
+    const { code, stdout } = await output(run([flag]))
+    t.equal(code, 0)
+    t.equal(stdout, `${VERSION}\n`)
+  }
 })
 
 t.test('a port already taken is reported, not a crash trace', async (t) => {
