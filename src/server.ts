@@ -36,6 +36,24 @@ function batchedStdout (): { write: (line: string) => void } {
   }
 }
 
+/**
+ * The log's stdout with --log-pretty: each line formatted by pino-pretty, in this thread and at once (its
+ * transport would run in a worker and resolve the package by name from pino's folder). pino-pretty is an
+ * optional peer dependency, so an installed copy may not have it: then a message says how to get it.
+ */
+async function prettyStdout (): Promise<{ write: (line: string) => void }> {
+  let prettyFactory: typeof import('pino-pretty').prettyFactory
+  try {
+    ({ prettyFactory } = await import('pino-pretty'))
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new ConfigError('--log-pretty needs the pino-pretty package, which is not installed: install it beside ' +
+      'northflank-mock (npm install --save-dev pino-pretty), or pipe the JSON logs through `npx pino-pretty`')
+  }
+  const pretty = prettyFactory({})
+  return { write: (line) => { process.stdout.write(pretty(line)) } }
+}
+
 async function main (): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
   if (config === 'help') {
@@ -46,6 +64,7 @@ async function main (): Promise<void> {
     console.log(VERSION)
     return
   }
+  const log = config.logPretty ? await prettyStdout() : batchedStdout()
 
   const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
     await Promise.all([
@@ -66,10 +85,7 @@ async function main (): Promise<void> {
       rollout: { pendingMs: config.rolloutPending, inProgressMs: config.rolloutInProgress },
       rateLimit: { enforce: config.rateLimit, max: config.rateLimitMax, windowSeconds: config.rateLimitWindow }
     },
-    logger: {
-      level: config.logLevel,
-      ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : { stream: batchedStdout() })
-    }
+    logger: { level: config.logLevel, stream: log }
   })
 
   // SIGTERM/SIGINT (and a crash) close the server; a second signal, or 10 s, exits at once. Idle keep-alive
