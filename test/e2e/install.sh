@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs northflank-mock the three ways that need no registry release, each from a fresh clone of this
-# repository's HEAD into an empty consumer project: a path, a git+file:// URL, and `npm pack`'s tarball.
+# Installs northflank-mock the three ways that need no registry release into empty consumer projects,
+# from a fresh clone of this repository's HEAD: its path, a git+file:// URL of it, and `npm pack`'s tarball.
 # In each consumer, test/e2e/consumer-check.mjs imports startMock and drives it, and runs the installed
 # CLI (--version, a start, --log-pretty without pino-pretty); `npx northflank-mock --version` must print
 # the version. Then, in the clone installed from a path, `npm start` must reuse a current build and
@@ -10,7 +10,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 check=$repo/test/e2e/consumer-check.mjs
 work=$(mktemp -d "${TMPDIR:-/tmp}/northflank-mock-install-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+git_install=
+trap '[ -z "$git_install" ] || kill "$git_install" 2>/dev/null || true; rm -rf "$work"' EXIT
 version=$(node -p "require('$repo/package.json').version")
 npm_flags=(--no-audit --no-fund --loglevel=error)
 
@@ -26,7 +27,6 @@ consumer () {
 verify () {
   (
     cd "$work/$1"
-    [ ! -e node_modules/pino-pretty ] || fail "$1: pino-pretty was installed, so --log-pretty's message cannot be checked"
     node "$check" "$version"
     out=$(npx --no-install northflank-mock --version)
     [ "$out" = "$version" ] || fail "$1: npx northflank-mock --version printed '$out', expected '$version'"
@@ -37,23 +37,34 @@ verify () {
 step "fresh clone of $(git -C "$repo" rev-parse --short HEAD)"
 git clone --quiet "$repo" "$work/clone"
 
+# The git install runs meanwhile, in the background: both spend most of their time installing the
+# build's dev dependencies.
+consumer by-git
+(cd "$work/by-git" && timed npm install --save-dev "${npm_flags[@]}" "git+file://$work/clone") > "$work/by-git.log" 2>&1 &
+git_install=$!
+
 step 'install from a path (npm links the folder; its prepare installs its dependencies there and builds)'
 consumer by-path
 (cd "$work/by-path" && timed npm install --save-dev "${npm_flags[@]}" "$work/clone")
 [ -L "$work/by-path/node_modules/northflank-mock" ] || fail 'a path install should be a link to the folder'
 verify by-path
 
-step 'install from a git URL (npm clones, installs with dev dependencies, runs prepare, packs)'
-consumer by-git
-(cd "$work/by-git" && timed npm install --save-dev "${npm_flags[@]}" "git+file://$work/clone")
+step 'install from a git URL (npm clones it, installs its dev dependencies, runs prepare, packs)'
+status=0
+wait "$git_install" || status=$?
+cat "$work/by-git.log"
+[ "$status" -eq 0 ] || fail "npm install git+file://… exited $status"
 verify by-git
 
-step "install npm pack's tarball, packed from another fresh clone"
-git clone --quiet "$repo" "$work/clone-to-pack"
-tarball=$(cd "$work/clone-to-pack" && npm pack --silent --pack-destination "$work" | tail -n 1)
+# Packed in the clone installed from a path above: packing needs the build tools, which that install put
+# there (on a fresh clone, prepare installs them the same way as for a path).
+step "install npm pack's tarball"
+tarball=$(cd "$work/clone" && npm pack --silent --pack-destination "$work" | tail -n 1)
 [ -f "$work/$tarball" ] || fail "npm pack made no $tarball"
-tar -tzf "$work/$tarball" | grep -qx 'package/dist/src/server.js' || fail 'the tarball lacks dist/src/server.js'
-! tar -tzf "$work/$tarball" | grep -q '^package/\(src\|node_modules\|test\)/' || fail 'the tarball holds sources, tests or node_modules'
+listing=$(tar -tzf "$work/$tarball")
+grep -qx 'package/dist/src/server.js' <<<"$listing" || fail 'the tarball lacks dist/src/server.js'
+! grep -q '^package/\(src\|scripts\|node_modules\|test\)/' <<<"$listing" || fail 'the tarball holds sources, scripts, tests or node_modules'
+echo "   $tarball: $(wc -l <<<"$listing") files, $(du -k "$work/$tarball" | cut -f1) KiB"
 consumer by-tarball
 (cd "$work/by-tarball" && timed npm install --save-dev "${npm_flags[@]}" "$work/$tarball")
 verify by-tarball
@@ -62,13 +73,15 @@ step 'npm start in the clone: a current build is reused, a stale one rebuilt'
 (
   cd "$work/clone"
   stamp=dist/.inputs.sha256
-  before=$(stat -c %Y.%N "$stamp" dist/src/server.js)
+  before=$(stat -c '%i %.9Y' "$stamp" dist/src/server.js)
   out=$(npm start --silent -- --version)
   [ "$out" = "$version" ] || fail "npm start -- --version printed '$out'"
-  [ "$(stat -c %Y.%N "$stamp" dist/src/server.js)" = "$before" ] || fail 'npm start rebuilt a current build'
+  [ "$(stat -c '%i %.9Y' "$stamp" dist/src/server.js)" = "$before" ] || fail 'npm start rebuilt a current build'
   echo '   current build reused'
-  sed -i 's/^Usage: northflank-mock \[options\]/Usage: northflank-mock [options] (edited)/' src/config.ts
-  npm start --silent -- --help | grep -q '^Usage: northflank-mock \[options\] (edited)$' || fail 'npm start ran a stale build'
+  sed -i 's/`Usage: northflank-mock \[options\]/`Usage: northflank-mock [options] (edited)/' src/config.ts
+  grep -q '(edited)' src/config.ts || fail 'could not edit src/config.ts'
+  out=$(npm start --silent -- --help)
+  grep -q '^Usage: northflank-mock \[options\] (edited)$' <<<"$out" || fail 'npm start ran a stale build'
   echo '   stale build rebuilt before starting'
 )
 
