@@ -34,15 +34,14 @@ export const openapiOptions: SwaggerOptions = {
 }
 
 /**
- * GET /v1/swagger-json and GET /openapi.json. The document is built once, when the app is ready (every
- * route is known by then), and served as the same cached text afterwards.
+ * GET /v1/swagger-json and GET /openapi.json. The document is built on the first request for it (every
+ * route is known by then), not at start-up where no one may ask for it, and served as the same cached
+ * text afterwards.
  */
 export async function openapiRoutes (app: FastifyInstance): Promise<void> {
-  let document = ''
-  app.addHook('onReady', async () => {
-    document = JSON.stringify(app.swagger())
-  })
+  let document: string | undefined
   for (const url of ['/v1/swagger-json', '/openapi.json']) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(document))
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('application/json; charset=utf-8').send(document ??= JSON.stringify(app.swagger())))
   }
 }
