@@ -23,6 +23,7 @@ import { readStateFile, writeStateFile } from './domain/persistence.js'
 import { adminGuard, adminRoutes } from './routes/admin.js'
 import { journalCapture, journalStart } from './routes/capture.js'
 import { behaviourPlugin } from './routes/behaviour.js'
+import { lazySerializers } from './serialization.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -134,7 +135,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // read the Keep-Alive: timeout=5 hint and stop reusing a socket before then.
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     http: { connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
-    clientErrorHandler
+    clientErrorHandler,
+    // Response serializers compiled on first use, not all at start-up (src/serialization.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ajv = createAjv()
