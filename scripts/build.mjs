@@ -65,8 +65,8 @@ export async function build () {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    // The oldest Node the package supports (package.json engines, e.g. ">=20.19.0" → node20.19.0).
-    target: `node${engines.node.replace(/^>=\s*/, '')}`,
+    // The oldest Node the package supports: the first version in package.json's engines.
+    target: `node${/\d+(\.\d+)*/.exec(engines.node)[0]}`,
     // Imported only for --log-pretty, from the project that installed it.
     external: ['pino-pretty'],
     // The CommonJS dependencies inlined (Fastify, pino, ajv…) call require() for Node's own modules.
