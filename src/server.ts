@@ -45,11 +45,15 @@ async function prettyStdout (): Promise<{ write: (line: string) => void }> {
   let prettyFactory: typeof import('pino-pretty').prettyFactory
   try {
     ({ prettyFactory } = await import('pino-pretty'))
+  // Reached only where pino-pretty is absent: never here (a dev dependency), so test/e2e/install.sh checks
+  // this message from installed copies. Hence:
+  /* c8 ignore start */
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
     throw new ConfigError('--log-pretty needs the pino-pretty package, which is not installed: install it beside ' +
       'northflank-mock (npm install --save-dev pino-pretty), or pipe the JSON logs through `npx pino-pretty`')
   }
+  /* c8 ignore stop */
   const pretty = prettyFactory({})
   return { write: (line) => { process.stdout.write(pretty(line)) } }
 }
