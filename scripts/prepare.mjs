@@ -31,7 +31,8 @@ if (missing.length > 0) {
   if (!linked && !packing) {
     const { isCurrent } = await import('./build.mjs')
     if (isCurrent()) process.exit(0)
-    console.error(`northflank-mock: cannot build dist/: ${missing.join(', ')} not installed. ` +
+    const names = missing.length > 3 ? `${missing.slice(0, 3).join(', ')} and ${missing.length - 3} more` : missing.join(', ')
+    console.error(`northflank-mock: cannot build dist/: ${names} not installed. ` +
       'Run `npm ci` (without --omit=dev), or `npm ci --omit=dev --ignore-scripts` in a checkout already built.')
     process.exit(1)
   }
