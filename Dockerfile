@@ -16,7 +16,7 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# esbuild's install script (for tsx) only serves `npm run dev`; tsc needs none.
+# No install script is needed: esbuild's binary comes in its platform's package (e.g. @esbuild/linux-x64).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY schemas ./schemas

@@ -23,7 +23,7 @@ import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
-import { lazySerializerCompiler } from './serialization.js'
+import { lazySerializers } from './serialization.js'
 import { createAjv, validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -140,7 +140,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // read the Keep-Alive: timeout=5 hint and stop reusing a socket before then.
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     http: { connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
-    clientErrorHandler
+    clientErrorHandler,
+    // Response serializers compiled on first use, not all at start-up (src/serialization.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ajv = createAjv()
@@ -166,7 +168,6 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('mockRawBody', null)
   app.decorateRequest('mockStart', 0)
   app.setValidatorCompiler(validatorCompiler(ajv))
-  app.setSerializerCompiler(lazySerializerCompiler)
   // JSON is the only body the API takes: anything else is a 415, not a string to validate.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -1,14 +1,20 @@
 /**
- * Response serializers compiled on first use. Fastify compiles every route's response schemas when the
- * app starts, with fast-json-stringify (which also drops fields a schema does not declare, so nothing
- * undeclared leaks out); for the ~40 routes here that was most of building an app, and a test suite that
- * starts an emulator per test pays it each time, mostly for admin answers a run may never send. The
- * same compiler, with Fastify's default options, runs when a route first answers a status instead.
+ * Response serializers compiled on first use. Fastify compiles one (fast-json-stringify) for every
+ * response schema of every route, HEAD twins included, when the app gets ready: the largest part of
+ * buildApp and ready, paid at each start for answers that most runs never send. This factory hands
+ * Fastify the same compilers, each deferred to the first answer that needs it; the output is the same.
  */
-import type { FastifySerializerCompiler } from 'fastify'
-import fastJsonStringify from 'fast-json-stringify'
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 
-export const lazySerializerCompiler: FastifySerializerCompiler<unknown> = ({ schema }) => {
-  let serialize: ((data: unknown) => string) | undefined
-  return (data: unknown) => (serialize ??= fastJsonStringify(schema as object))(data)
+type Factory = ReturnType<typeof SerializerSelector>
+
+/** For Fastify's `schemaController: { compilersFactory: { buildSerializer } }` option. */
+export function lazySerializers (factory: Factory = SerializerSelector()): Factory {
+  return (externalSchemas, options) => {
+    const compile = factory(externalSchemas, options)
+    return (route) => {
+      let serialize: ((doc: unknown) => string) | undefined
+      return (doc) => (serialize ??= compile(route))(doc)
+    }
+  }
 }

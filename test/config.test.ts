@@ -1,5 +1,6 @@
 import t from 'tap'
-import { parseConfig } from '../src/config.js'
+import { ConfigSchema } from '../schemas/config.js'
+import { parseConfig, SETTINGS, USAGE } from '../src/config.js'
 
 /** The behaviour settings' defaults (issue 4b; test/behaviour-config.test.ts checks them). */
 const BEHAVIOUR = { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 }
@@ -26,6 +27,29 @@ t.test('a bad value stops with a message naming the flag and the variable', asyn
   t.throws(() => parseConfig(['--nope'], {}), { message: /Usage: northflank-mock/ })
 })
 
-t.test('--help asks for the usage text', async (t) => {
+t.test('--help and -h ask for the usage text, --version and -v for the version, whatever else is given', async (t) => {
   t.equal(parseConfig(['--help'], {}), 'help')
+  t.equal(parseConfig(['-h'], {}), 'help')
+  t.equal(parseConfig(['--version'], {}), 'version')
+  t.equal(parseConfig(['-v'], {}), 'version')
+  t.equal(parseConfig(['--port', '0', '-v'], { PORT: 'not a port' }), 'version')
+})
+
+t.test('the usage text has one row per option, its columns lined up in every row', async (t) => {
+  const rows = USAGE.split('\n').filter((line) => /^ {2}-/.test(line))
+  t.equal(rows.length, Object.keys(SETTINGS).length + 2, 'each setting, then -h and -v')
+  // Cells are separated by two spaces or more; where each starts, per row.
+  const starts = rows.map((row) => [...row.matchAll(/\S+(?: \S+)*/g)].map((cell) => cell.index))
+  t.strictSame(new Set(starts.map((cells) => cells[1])).size, 1, 'descriptions start in one column')
+  t.strictSame(new Set(starts.filter((cells) => cells.length === 3).map((cells) => cells[2])).size, 1, 'variables start in one column')
+  t.equal(starts.filter((cells) => cells.length === 3).length, Object.keys(SETTINGS).length, 'each setting names its variable')
+})
+
+t.test('the usage text shows each setting\'s variable and the schema\'s default', async (t) => {
+  for (const [key, { flag, env }] of Object.entries(SETTINGS)) {
+    const row = USAGE.split('\n').find((line) => line.startsWith(`  --${flag} `))
+    const fallback = (ConfigSchema.properties[key as keyof typeof SETTINGS] as { default?: unknown }).default
+    t.ok(row?.endsWith(fallback === undefined ? ` ${env}` : ` ${env} (${String(fallback)})`), `--${flag}: ${row}`)
+  }
+  t.match(USAGE, / PORT \(8080\)$/m)
 })

@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import t from 'tap'
+import { VERSION } from '../src/version.js'
 import { richFixtures } from './fixtures/rich.js'
 
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname
@@ -78,6 +79,13 @@ t.test('a bad flag stops with the usage; --help prints it and exits 0', async (t
   const help = await output(run(['--help']))
   t.equal(help.code, 0)
   t.match(help.stdout, /^Usage: northflank-mock \[options\]/)
+})
+
+// -h and -v are the same options to parseArgs (test/config.test.ts): one spawn each is enough here.
+t.test('--version prints the version alone and exits 0', async (t) => {
+  const { code, stdout } = await output(run(['--version']))
+  t.equal(code, 0)
+  t.equal(stdout, `${VERSION}\n`)
 })
 
 t.test('a port already taken is reported, not a crash trace', async (t) => {

@@ -14,9 +14,13 @@
  * The journal-memory run sends 400 valid 900 KB updates to a fresh emulator, and to one with the journal
  * off as its baseline, and reads their RSS.
  *
+ * Start-up (scenario `startup`, first): each server spawned `--startup-runs` times, alternately, timed from
+ * spawn to its first 200 from /_mock/health; the medians and their ratio. `--scenarios startup` runs it alone.
+ *
  * Prints a table and the targets, and writes JSON (`--out`, default bench-results.json) so runs can be
  * compared. Options (or BENCH_* environment variables): --duration s, --warmup s, --connections n,
- * --rounds n, --startup-runs n, --scenarios a,b, --million (RSS after 1,000,000 requests), --out file.
+ * --rounds n, --startup-runs n, --scenarios a,b (startup, external, internal, invalid, get-service, mix),
+ * --million (RSS after 1,000,000 requests), --out file.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -40,7 +44,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '1' },
     connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '2' },
-    'startup-runs': { type: 'string', default: process.env.BENCH_STARTUP_RUNS ?? '5' },
+    'startup-runs': { type: 'string', default: process.env.BENCH_STARTUP_RUNS ?? '7' },
     scenarios: { type: 'string', default: process.env.BENCH_SCENARIOS ?? '' },
     million: { type: 'boolean', default: process.env.BENCH_MILLION === 'true' },
     out: { type: 'string', default: process.env.BENCH_OUT ?? 'bench-results.json' }
@@ -74,7 +78,13 @@ const ALL_SCENARIOS: Scenario[] = [
     status: 0
   }
 ]
-const chosen = flags.scenarios === '' ? ALL_SCENARIOS : ALL_SCENARIOS.filter((s) => flags.scenarios.split(',').includes(s.name))
+const named = flags.scenarios.split(',').filter((name) => name !== '')
+const unknown = named.filter((name) => name !== 'startup' && !ALL_SCENARIOS.some((s) => s.name === name))
+if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`)
+const chosen = named.length === 0 ? ALL_SCENARIOS : ALL_SCENARIOS.filter((s) => named.includes(s.name))
+const startupChosen = named.length === 0 || named.includes('startup')
+/** The start-up target: spawn to first answer at most this many times the bare Fastify app's. */
+const STARTUP_RATIO_TARGET = 1.5
 
 /** A free port on 127.0.0.1, for a child to listen on. */
 async function freePort (): Promise<number> {
@@ -231,16 +241,20 @@ async function main (): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); ` +
     `${connections} connections, ${rounds} round(s) of ${duration} s after ${warmup} s warm-up per server and scenario`)
 
-  // Start-up: spawn → first 200, several times each, median.
+  // Start-up: spawn → first 200, several times each, alternating, median.
   const startup: Record<string, number[]> = { baseline: [], emulator: [] }
   const startupCpu: Record<string, number[]> = { baseline: [], emulator: [] }
-  for (let i = 0; i < startupRuns; i++) {
+  for (let i = 0; i < (startupChosen ? startupRuns : 0); i++) {
     for (const name of ['baseline', 'emulator'] as const) {
       const s = await start(name)
       startup[name]?.push(s.startupMs)
       startupCpu[name]?.push(s.startupCpuMs)
       await stop(s)
     }
+  }
+  if (chosen.length === 0) {
+    report({ startup, startupCpu })
+    return
   }
 
   const servers = [await start('baseline'), await start('baseline-log'), await start('emulator'), await start('emulator-warn')]
@@ -308,7 +322,7 @@ async function main (): Promise<void> {
       }
     }
 
-    report({ startup, startupCpu, rssAtStart, rssAfter, sustained, results, worst, journalMemory, perTest, million })
+    report({ startup, startupCpu, load: { rssAtStart, rssAfter, sustained, results, worst, journalMemory, perTest }, million })
   } finally {
     for (const server of servers) await stop(server)
   }
@@ -409,9 +423,7 @@ interface Result_ {
 }
 type JournalMemory = Record<'on' | 'off', { startMB: number, afterMB: number, journal: { total: number, dropped: number } }>
 
-function report (r: {
-  startup: Record<string, number[]>
-  startupCpu: Record<string, number[]>
+interface LoadRun {
   rssAtStart: number
   rssAfter: number
   sustained: number
@@ -419,55 +431,83 @@ function report (r: {
   worst: Array<{ name: string, bytes: number, status: number, ms: number }>
   journalMemory: JournalMemory
   perTest: PerTest
+}
+
+function report (r: {
+  startup: Record<string, number[]>
+  startupCpu: Record<string, number[]>
+  /** Absent when only the start-up ran (`--scenarios startup`). */
+  load?: LoadRun
   million?: { requests: number, seconds: number, rssMB: Array<{ requests: number, rssMB: number }> } | undefined
 }): void {
   const pad = (s: unknown, n: number) => String(s).padStart(n)
   const ms = (v: number) => pad(v.toFixed(2), 6)
   const us = (v: number) => pad(`${v.toFixed(1)}µs`, 8)
-  console.log('\nscenario       server          req/s    p50    p99  CPU/req  vs baseline (req/s, p99)')
-  for (const x of r.results) {
-    for (const [name, f] of Object.entries(x.servers)) {
-      const vs = x.ratios[name]
-      console.log(`${(name === 'baseline' ? x.scenario : '').padEnd(14)} ${name.padEnd(13)} ${pad(f.rps, 7)} ${ms(f.p50)} ${ms(f.p99)} ${us(f.cpuUs)}` +
-        (vs === undefined ? '' : `  ${vs.rps}×, ${vs.p99}× of ${vs.against}`))
+  const targets: Array<{ target: string, value: string, met: boolean }> = []
+  const load = r.load
+
+  if (load !== undefined) {
+    console.log('\nscenario       server          req/s    p50    p99  CPU/req  vs baseline (req/s, p99)')
+    for (const x of load.results) {
+      for (const [name, f] of Object.entries(x.servers)) {
+        const vs = x.ratios[name]
+        console.log(`${(name === 'baseline' ? x.scenario : '').padEnd(14)} ${name.padEnd(13)} ${pad(f.rps, 7)} ${ms(f.p50)} ${ms(f.p99)} ${us(f.cpuUs)}` +
+          (vs === undefined ? '' : `  ${vs.rps}×, ${vs.p99}× of ${vs.against}`))
+      }
     }
-  }
-  console.log('(latencies in ms; CPU/req: the server process\'s CPU time per request)')
-  const startupMs = { baseline: median(r.startup.baseline ?? []), emulator: median(r.startup.emulator ?? []) }
-  const startupCpuMs = { baseline: median(r.startupCpu.baseline ?? []), emulator: median(r.startupCpu.emulator ?? []) }
-  console.log(`\nstart-up, spawn to first 200 (median of ${startupRuns}): baseline ${startupMs.baseline.toFixed(0)} ms, ` +
-    `emulator ${startupMs.emulator.toFixed(0)} ms (CPU time used: baseline ${startupCpuMs.baseline} ms, emulator ${startupCpuMs.emulator} ms)`)
-  console.log(`emulator RSS: ${r.rssAtStart} MB at start, ${r.rssAfter} MB after ${r.sustained} requests`)
-  const jm = r.journalMemory
-  console.log(`journal memory, 400 updates of 900 KB: RSS ${jm.on.startMB} → ${jm.on.afterMB} MB with the journal ` +
-    `(${jm.on.journal.total} entries kept, ${jm.on.journal.dropped} dropped), ${jm.off.startMB} → ${jm.off.afterMB} MB without`)
-  const pt = r.perTest
-  console.log(`a fresh emulator per test: startMock() + close() ${pt.cycleMs} ms (first ${pt.firstCycleMs} ms; bare Fastify ${pt.bareCycleMs} ms), ` +
-    `admin.reset() ${pt.resetMs} ms (a GET to bare Fastify: ${pt.bareRoundTripMs} ms)`)
-  const worst = r.worst.reduce((a, b) => (b.ms > a.ms ? b : a))
-  console.log(`adversarial 1 MiB bodies: worst ${worst.ms} ms (${worst.name}, ${worst.status}), ` +
-    `${(worst.ms / (worst.bytes / 1024)).toFixed(3)} ms per KiB, round trip included`)
-  for (const w of r.worst) console.log(`  ${w.name.padEnd(40)} ${w.status} ${pad(w.ms.toFixed(1), 7)} ms`)
-  if (r.million !== undefined) {
-    console.log(`after 1,000,000 requests (${r.million.seconds.toFixed(0)} s): RSS ${r.million.rssMB.map((s) => s.rssMB).join(' → ')} MB`)
+    console.log('(latencies in ms; CPU/req: the server process\'s CPU time per request)')
   }
 
-  const external = r.results.find((x) => x.scenario === 'external')
-  const finalRss = r.million?.rssMB.at(-1)?.rssMB
-  const targets = [
-    ...(external === undefined
-      ? []
-      : [
-          { target: 'valid external update, defaults: throughput ≥ 0.9× bare Fastify with logging', ...ratioTarget(external, 'emulator', 'rps', 0.9) },
-          { target: 'valid external update, --log-level warn: throughput ≥ 0.7× bare Fastify', ...ratioTarget(external, 'emulator-warn', 'rps', 0.7) },
-          { target: 'valid external update, defaults: p99 ≤ 1.5× bare Fastify with logging', ...ratioTarget(external, 'emulator', 'p99', 1.5) },
-          { target: 'valid external update, --log-level warn: p99 ≤ 1.5× bare Fastify', ...ratioTarget(external, 'emulator-warn', 'p99', 1.5) }
-        ]),
-    { target: '400 updates of 900 KB: RSS < 400 MB', value: `${jm.on.afterMB} MB`, met: jm.on.afterMB < 400 },
-    { target: 'startMock() + close() < 30 ms after the first cycle', value: `${pt.cycleMs} ms`, met: pt.cycleMs < 30 },
-    { target: 'admin.reset() < 0.5 ms', value: `${pt.resetMs} ms`, met: pt.resetMs < 0.5 },
-    ...(finalRss === undefined ? [] : [{ target: 'RSS < 150 MB after 1,000,000 requests', value: `${finalRss} MB`, met: finalRss < 150 }])
-  ]
+  let startup
+  if (startupChosen) {
+    const med = { baseline: median(r.startup.baseline ?? []), emulator: median(r.startup.emulator ?? []) }
+    const cpu = { baseline: median(r.startupCpu.baseline ?? []), emulator: median(r.startupCpu.emulator ?? []) }
+    const ratio = Math.round((med.emulator / med.baseline) * 100) / 100
+    const cpuRatio = Math.round((cpu.emulator / cpu.baseline) * 100) / 100
+    startup = { ms: med, ratio, cpuMs: cpu, cpuRatio, runsMs: r.startup, runsCpuMs: r.startupCpu }
+    console.log(`\nstart-up, spawn to first 200 from /_mock/health (median of ${startupRuns}, alternating): bare Fastify ` +
+      `${med.baseline.toFixed(0)} ms, emulator ${med.emulator.toFixed(0)} ms: ${ratio}× (CPU time: ${cpu.baseline} and ${cpu.emulator} ms, ${cpuRatio}×)`)
+    targets.push({
+      target: `start-up to first answer ≤ ${STARTUP_RATIO_TARGET}× bare Fastify's`,
+      value: `${ratio}× (${med.emulator.toFixed(0)} ms vs ${med.baseline.toFixed(0)} ms)`,
+      met: ratio <= STARTUP_RATIO_TARGET
+    })
+  }
+
+  if (load !== undefined) {
+    console.log(`emulator RSS: ${load.rssAtStart} MB at start, ${load.rssAfter} MB after ${load.sustained} requests`)
+    const jm = load.journalMemory
+    console.log(`journal memory, 400 updates of 900 KB: RSS ${jm.on.startMB} → ${jm.on.afterMB} MB with the journal ` +
+      `(${jm.on.journal.total} entries kept, ${jm.on.journal.dropped} dropped), ${jm.off.startMB} → ${jm.off.afterMB} MB without`)
+    const pt = load.perTest
+    console.log(`a fresh emulator per test: startMock() + close() ${pt.cycleMs} ms (first ${pt.firstCycleMs} ms; bare Fastify ${pt.bareCycleMs} ms), ` +
+      `admin.reset() ${pt.resetMs} ms (a GET to bare Fastify: ${pt.bareRoundTripMs} ms)`)
+    const worst = load.worst.reduce((a, b) => (b.ms > a.ms ? b : a))
+    console.log(`adversarial 1 MiB bodies: worst ${worst.ms} ms (${worst.name}, ${worst.status}), ` +
+      `${(worst.ms / (worst.bytes / 1024)).toFixed(3)} ms per KiB, round trip included`)
+    for (const w of load.worst) console.log(`  ${w.name.padEnd(40)} ${w.status} ${pad(w.ms.toFixed(1), 7)} ms`)
+
+    const external = load.results.find((x) => x.scenario === 'external')
+    if (external !== undefined) {
+      targets.push(
+        { target: 'valid external update, defaults: throughput ≥ 0.9× bare Fastify with logging', ...ratioTarget(external, 'emulator', 'rps', 0.9) },
+        { target: 'valid external update, --log-level warn: throughput ≥ 0.7× bare Fastify', ...ratioTarget(external, 'emulator-warn', 'rps', 0.7) },
+        { target: 'valid external update, defaults: p99 ≤ 1.5× bare Fastify with logging', ...ratioTarget(external, 'emulator', 'p99', 1.5) },
+        { target: 'valid external update, --log-level warn: p99 ≤ 1.5× bare Fastify', ...ratioTarget(external, 'emulator-warn', 'p99', 1.5) }
+      )
+    }
+    targets.push(
+      { target: '400 updates of 900 KB: RSS < 400 MB', value: `${jm.on.afterMB} MB`, met: jm.on.afterMB < 400 },
+      { target: 'startMock() + close() < 30 ms after the first cycle', value: `${pt.cycleMs} ms`, met: pt.cycleMs < 30 },
+      { target: 'admin.reset() < 0.5 ms', value: `${pt.resetMs} ms`, met: pt.resetMs < 0.5 }
+    )
+  }
+  if (r.million !== undefined) {
+    const finalRss = r.million.rssMB.at(-1)?.rssMB as number
+    console.log(`after 1,000,000 requests (${r.million.seconds.toFixed(0)} s): RSS ${r.million.rssMB.map((s) => s.rssMB).join(' → ')} MB`)
+    targets.push({ target: 'RSS < 150 MB after 1,000,000 requests', value: `${finalRss} MB`, met: finalRss < 150 })
+  }
+
   console.log('\ntargets:')
   for (const t of targets) console.log(`  ${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.value}`)
 
@@ -476,14 +516,12 @@ function report (r: {
     node: process.version,
     cpus: cpus().length,
     settings: { duration, warmup, connections, rounds, startupRuns },
-    startupMs,
-    startupRunsMs: r.startup,
-    startupCpuMs,
-    rssMB: { start: r.rssAtStart, afterRun: r.rssAfter, requestsInRun: r.sustained },
-    scenarios: r.results,
-    journalMemory: jm,
-    perTest: pt,
-    adversarial: r.worst,
+    startup,
+    rssMB: load === undefined ? undefined : { start: load.rssAtStart, afterRun: load.rssAfter, requestsInRun: load.sustained },
+    scenarios: load?.results,
+    journalMemory: load?.journalMemory,
+    perTest: load?.perTest,
+    adversarial: load?.worst,
     million: r.million,
     targets
   }
