@@ -15,6 +15,7 @@ import { closestRoutes, type KnownRoute } from '../../route-hints.js'
 import { VERSION } from '../../version.js'
 import { controlRoutes } from './controls.js'
 import { journalRoutes } from './journal.js'
+import { journalStreamRoutes } from './journal-stream.js'
 import { stateRoutes } from './state.js'
 import { verifyRoutes } from './verify.js'
 
@@ -33,13 +34,15 @@ export interface AdminOptions {
   adminToken?: string
   /** Every route of the app, for the hints of the admin 404. */
   routes: KnownRoute[]
+  /** Milliseconds between the journal stream's heartbeats (default 15 s). */
+  streamHeartbeatMs?: number
 }
 
 function digest (value: string): Buffer {
   return createHash('sha256').update(value).digest()
 }
 
-export const adminPlugin = Object.assign(async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes }: AdminOptions): Promise<void> {
+export const adminPlugin = Object.assign(async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes, streamHeartbeatMs }: AdminOptions): Promise<void> {
   if (adminToken !== undefined) {
     const expected = digest(adminToken)
     app.addHook('onRequest', function adminGuard (request, _reply, done) {
@@ -83,6 +86,7 @@ export const adminPlugin = Object.assign(async function adminPlugin (app: Fastif
   // In this context, under its guard: no encapsulation of their own needed.
   stateRoutes(app, emulator)
   journalRoutes(app, emulator)
+  journalStreamRoutes(app, emulator, { heartbeatMs: streamHeartbeatMs })
   verifyRoutes(app, emulator)
   controlRoutes(app, emulator)
 }, {
