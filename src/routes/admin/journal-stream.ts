@@ -105,7 +105,6 @@ export function journalStreamRoutes (app: FastifyInstance, emulator: Emulator, o
     function pump (): void {
       blocked = false
       for (;;) {
-        if (over) return
         const entry = held[next]
         let text: string
         if (entry !== undefined) {
@@ -134,6 +133,8 @@ export function journalStreamRoutes (app: FastifyInstance, emulator: Emulator, o
       } else {
         over = true
         pending.length = 0
+        // Nothing more is written: what was queued goes, and so does the wait for the client.
+        stream.removeListener('drain', pump)
         stream.end(message('overflow', { lastId: last }))
       }
     }
