@@ -66,6 +66,24 @@ export const JournalQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type JournalQuery = Static<typeof JournalQuerySchema>
 
+const SEQ_PATTERN = '^[0-9]{1,15}$'
+
+export const JournalStreamQuerySchema = Type.Object({
+  ...journalFilters,
+  since: Type.Optional(Type.String({
+    pattern: SEQ_PATTERN,
+    description: 'First send the matching entries the journal holds with a seq above this (0: all of them), then new ones'
+  }))
+}, { additionalProperties: false })
+export type JournalStreamQuery = Static<typeof JournalStreamQuerySchema>
+
+export const JournalStreamHeadersSchema = Type.Object({
+  'last-event-id': Type.Optional(Type.String({
+    pattern: SEQ_PATTERN,
+    description: 'Sent by a reconnecting EventSource: as `since`, and the larger of the two wins'
+  }))
+})
+
 export const JournalEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Order of arrival, across the emulator' }),
   time: Type.String({ format: 'date-time', description: 'When the request arrived (wall clock)' }),

@@ -60,6 +60,8 @@ export interface AppOptions {
   connectionTimeout?: number
   /** Most time (ms) a kept-alive socket may wait for its next request. */
   keepAliveTimeout?: number
+  /** Milliseconds between heartbeat comments on GET /_mock/journal/stream (default 15000). */
+  streamHeartbeatMs?: number
 }
 
 declare module 'fastify' {
@@ -202,7 +204,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   // The emulated API, with its gateway (rate limits, faults, journal) and the 404 of every other path.
   await app.register(apiPlugin(emulator, routes))
   // The control plane, with its own guard and 404.
-  await app.register(adminPlugin, { prefix: '/_mock', emulator, adminToken: options.adminToken, routes })
+  await app.register(adminPlugin, {
+    prefix: '/_mock', emulator, adminToken: options.adminToken, routes, streamHeartbeatMs: options.streamHeartbeatMs
+  })
   openapiRoutes(app)
   return app
 }

@@ -47,6 +47,8 @@ const SPELLINGS: Array<[string, string, string?]> = [
   ['GET', '/_mock/state/'],
   ['GET', '/%5Fmock/journal'],
   ['GET', '/%5Fmock/journal/count'],
+  ['GET', '/%5Fmock/journal/stream'],
+  ['GET', '/_mock/journal/%73tream?since=0'],
   ['GET', '/%5Fmock/fixtures'],
   ['GET', '/%5Fmock/nothing-here'],
   ['POST', '/%5Fmock/reset'],

@@ -15,31 +15,38 @@ import { closestRoutes, type KnownRoute } from '../../route-hints.js'
 import { VERSION } from '../../version.js'
 import { controlRoutes } from './controls.js'
 import { journalRoutes } from './journal.js'
+import { journalStreamRoutes } from './journal-stream.js'
 import { stateRoutes } from './state.js'
+import { uiRoutes } from './ui/index.js'
 import { verifyRoutes } from './verify.js'
 
 export const ADMIN_TOKEN_HEADER = 'x-mock-admin-token'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** An admin route that needs no admin token (health, which Docker polls before anything else). */
+    /**
+     * An admin route that needs no admin token: health, which Docker polls before anything else, and the
+     * inspector page, which holds no data and asks for the token itself (a browser opening a URL sends no header).
+     */
     adminOpen?: boolean
   }
 }
 
 export interface AdminOptions {
   emulator: Emulator
-  /** When set, every admin route but health needs it in the x-mock-admin-token header. */
+  /** When set, every admin route but health and the inspector page needs it in the x-mock-admin-token header. */
   adminToken?: string
   /** Every route of the app, for the hints of the admin 404. */
   routes: KnownRoute[]
+  /** Milliseconds between the journal stream's heartbeats (default 15 s). */
+  streamHeartbeatMs?: number
 }
 
 function digest (value: string): Buffer {
   return createHash('sha256').update(value).digest()
 }
 
-export const adminPlugin = Object.assign(async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes }: AdminOptions): Promise<void> {
+export const adminPlugin = Object.assign(async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes, streamHeartbeatMs }: AdminOptions): Promise<void> {
   if (adminToken !== undefined) {
     const expected = digest(adminToken)
     app.addHook('onRequest', function adminGuard (request, _reply, done) {
@@ -83,8 +90,10 @@ export const adminPlugin = Object.assign(async function adminPlugin (app: Fastif
   // In this context, under its guard: no encapsulation of their own needed.
   stateRoutes(app, emulator)
   journalRoutes(app, emulator)
+  journalStreamRoutes(app, emulator, { heartbeatMs: streamHeartbeatMs })
   verifyRoutes(app, emulator)
   controlRoutes(app, emulator)
+  uiRoutes(app)
 }, {
   // Fastify looks a nameless plugin up in require.cache on every register; a display name spares it.
   [Symbol.for('fastify.display-name')]: 'northflank-mock-admin'
