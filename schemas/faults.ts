@@ -61,7 +61,9 @@ export type FaultRule = Static<typeof FaultRuleSchema>
 
 export const FaultRuleListSchema = Type.Object({ rules: Type.Array(FaultRuleSchema) })
 
-export const FaultRuleIdParamsSchema = Type.Object({ id: Type.String() })
+export const FaultRuleIdParamsSchema = Type.Object({
+  id: Type.String({ description: 'ID of the fault rule: the one it was created with, or fault-N' })
+})
 
 export const LatencySchema = Type.Object({
   ms: DelayMs('Added to every request of the emulated API')
