@@ -203,3 +203,7 @@ t.test('the fault and clock helpers drive the second half of the control plane',
   t.same(await scoped.advanceClock(1500), { mode: 'manual', now: '2030-01-01T00:00:01.500Z' })
   t.equal((await scoped.setClock({ mode: 'system' })).mode, 'system')
 })
+
+t.test('the admin client refuses a URL that is not http or https, saying so', async (t) => {
+  t.throws(() => createAdminClient('ftp://127.0.0.1:21'), { name: 'TypeError', message: /must be http: or https:/ })
+})

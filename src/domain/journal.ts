@@ -29,6 +29,8 @@ export interface Recorded {
   response: string | undefined
   /** Milliseconds from the request's arrival to its response being sent. */
   duration: number
+  /** The header lines' length as received, when the capture knows it (cheaper than walking `headers`). */
+  headerBytes?: number
 }
 
 /**
@@ -40,6 +42,7 @@ export const ENTRY_OVERHEAD_BYTES = 512
 
 export function entryBytes (r: Recorded): number {
   let bytes = ENTRY_OVERHEAD_BYTES + r.url.length + (r.body?.length ?? 0) + (r.response?.length ?? 0)
+  if (r.headerBytes !== undefined) return bytes + r.headerBytes
   const headers = r.headers
   // A repeated header is an array: String() joins it, close enough for a budget.
   for (const name in headers) bytes += name.length + String(headers[name]).length

@@ -38,6 +38,13 @@ export function requestFacts (request: FastifyRequest): RequestFacts {
   return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId }
 }
 
+/** The header names and values as received: a walk over an array of strings, for the journal's budget. */
+function headerBytes (raw: string[]): number {
+  let bytes = 0
+  for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length
+  return bytes
+}
+
 /** Installs the gateway's hooks on `app`, the API plugin's context. */
 export function gateway (app: FastifyInstance, emulator: Emulator): void {
   const controls = emulator.controls
@@ -116,7 +123,8 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
       body: request.mockRawBody ?? undefined,
       status,
       response,
-      duration
+      duration,
+      headerBytes: headerBytes(request.raw.rawHeaders)
     })
   }
 
