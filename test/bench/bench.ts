@@ -30,7 +30,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon, { type Options, type Result } from 'autocannon'
-import { adversarialBodies } from '../adversarial-bodies.js'
+import { adversarialBodies } from '../support/adversarial-bodies.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const SERVER = join(ROOT, 'dist', 'src', 'server.js')

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js'
 import { Emulator } from '../../src/domain/emulator.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
 import { StateSaver } from '../../src/domain/persistence.js'
-import { DEPLOYMENT_URL, post } from '../helper.js'
+import { DEPLOYMENT_URL, post } from '../support/helper.js'
 
 function tempDir (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'nf-mock-saver-'))

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { closestRoutes } from '../../src/route-hints.js'
 import { Errors } from '../../src/errors.js'
-import { AUTH, build } from '../helper.js'
+import { AUTH, build } from '../support/helper.js'
 
 const UPDATE = { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
 
