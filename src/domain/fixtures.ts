@@ -4,7 +4,7 @@
  */
 import type { Ajv, ValidateFunction } from 'ajv'
 import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
-import { problemsOf } from '../validation.js'
+import { problemsOf } from '../problems.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
 import { readJsonFile } from './json-file.js'

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js'
 import { Emulator } from '../../src/domain/emulator.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
 import { readStateFile, StateFileError, stateFileOf, writeAtomically, writeStateFile } from '../../src/domain/persistence.js'
-import { createAjv } from '../../src/validation.js'
+import { createAjv } from '../../src/problems.js'
 import { DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
 
 function tempDir (t: Test): string {
