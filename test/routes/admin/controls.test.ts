@@ -155,12 +155,23 @@ t.test('reset puts every behaviour setting back as built, fixture rules with fre
 t.test('admin routes are never subject to fault rules, latency or rate limits', async (t) => {
   const app = await build(t)
   await admin(app, 'POST', '/_mock/faults', { match: { path: '/**' }, action: { status: 500 } })
-  const res = await admin(app, 'GET', '/_mock/faults')
+  // A delay runs on the emulator's clock: with a manual clock, a delayed request waits until the clock is
+  // advanced, so an admin route that were delayed would not answer here at all.
+  await admin(app, 'PUT', '/_mock/clock', { mode: 'manual' })
+  await admin(app, 'PUT', '/_mock/latency', { ms: 1000 })
+  const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref())
+  const res = await Promise.race([admin(app, 'GET', '/_mock/faults'), hung])
+  if (res === 'hung') return t.fail('the admin route waited for the latency')
   t.equal(res.statusCode, 200)
   t.equal(res.headers['x-ratelimit-limit'], undefined)
   t.equal((await app.inject({ method: 'GET', url: '/_mock/health', headers: { prefer: 'status=503' } })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/_mock/nothing-here' })).statusCode, 404, 'an unknown admin path is a plain 404')
-  t.equal((await post(app, DEPLOYMENT_URL, {})).statusCode, 500, 'while the API gets the fault')
+  t.equal(app.emulator.controls.clock.sleeping, 0, 'no admin request is waiting')
+
+  const api = post(app, DEPLOYMENT_URL, {})
+  while (app.emulator.controls.clock.sleeping === 0) await new Promise((resolve) => setImmediate(resolve))
+  await admin(app, 'POST', '/_mock/clock/advance', { ms: 1000 })
+  t.equal((await api).statusCode, 500, 'while the API waits out the latency and gets the fault')
 })
 
 t.test('loading new fixtures replaces the fault rules with theirs, also for later resets', async (t) => {
