@@ -2,9 +2,10 @@
  * The wire schema's patterns, verbatim, and a linear-time rewrite of each.
  *
  * The schema documents (validation, OpenAPI) carry the verbatim patterns so that they stay byte-for-byte
- * Northflank's (reference §2). The validator never runs them: V8's backtracking engine needs seconds on
- * a long imagePath that fails the verbatim pattern, so each one is matched through its rewrite, which
- * accepts exactly the same strings (argued below, checked by test/patterns.test.ts on generated strings).
+ * Northflank's (docs/northflank-contract.md, "The request body"). The validator never runs them: V8's
+ * backtracking engine needs seconds on a long imagePath that fails the verbatim pattern, so each one is
+ * matched through its rewrite, which accepts exactly the same strings (argued below, checked by
+ * test/contract/differential.test.ts on generated strings).
  */
 
 /** external.imagePath, verbatim from the wire schema. */

@@ -24,7 +24,8 @@ import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
 import { lazySerializers } from './serialization.js'
-import { createAjv, validatorCompiler } from './validation.js'
+import { createAjv } from './problems.js'
+import { validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
 export interface AppOptions {

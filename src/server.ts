@@ -74,7 +74,7 @@ async function main (): Promise<void> {
   const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
     await Promise.all([
       import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js'),
-      import('./validation.js')
+      import('./problems.js')
     ])
   userErrors.push(FixturesError, StateFileError)
   const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(createAjv(), config.fixtures)

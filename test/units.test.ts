@@ -7,7 +7,7 @@ import { Emulator } from '../src/domain/emulator.js'
 import { defaultFixtures } from '../src/domain/fixtures.js'
 import { updateDeployment } from '../src/domain/deployments.js'
 import { editDistance, nearMatches } from '../src/near-match.js'
-import { createAjv, problemsOf } from '../src/validation.js'
+import { createAjv, problemsOf } from '../src/problems.js'
 import { packageVersion } from '../src/version.js'
 
 t.test('problemsOf describes rules beyond the body schema\'s own plainly', async (t) => {

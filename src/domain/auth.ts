@@ -9,7 +9,7 @@ export const Permissions = {
   readService: 'Project > Services > General > Read'
 } as const
 
-// RFC 6750 §2.1: the scheme is case-insensitive; a b64token follows one space.
+// RFC 6750, section 2.1 (https://www.rfc-editor.org/rfc/rfc6750#section-2.1): the scheme is case-insensitive; a b64token follows one space.
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 
 /** The token of a well-formed `Authorization: Bearer` header, else undefined. */

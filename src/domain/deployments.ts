@@ -52,8 +52,9 @@ export function updateDeployment (
   // Inferred: a build service has nothing to deploy, whatever the variant.
   if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId, service.serviceType)
   const changesSource = 'external' in body || 'internal' in body
-  // Only deployment services choose their image (reference §5: PatchServiceCombinedData has no
-  // internal/external). Inferred: 409, as the body is valid but does not fit the service.
+  // Only deployment services choose their image (docs/northflank-contract.md, "What the read endpoints
+  // show": the client's PatchServiceCombinedData has no internal/external). Inferred: 409, as the body is
+  // valid but does not fit the service.
   if (changesSource && service.serviceType !== 'deployment') throw Errors.imageSourceFixed(serviceId, service.serviceType)
 
   let source = current.source
@@ -170,7 +171,7 @@ function runningInstances (project: Project, d: Deployment): number {
   return awaitsBuild(project, d.source) ? 0 : d.instances
 }
 
-/** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (reference §5). */
+/** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (docs/northflank-contract.md, "What the read endpoints show"). */
 export function readDeployment (state: State, projectId: string, serviceId: string): DeploymentRead {
   const project = findProject(state, projectId)
   const service = findService(state, projectId, serviceId)
@@ -220,7 +221,7 @@ function selfSource (serviceId: string, builder: Builder): ImageSource {
   }
 }
 
-/** GET …/services/{serviceId} (reference §5); `status.deployment` is the rollout's status at `now`. */
+/** GET …/services/{serviceId} (docs/northflank-contract.md, "What the read endpoints show"); `status.deployment` is the rollout's status at `now`. */
 export function readService (state: State, projectId: string, serviceId: string, now: Date): ServiceRead {
   const service = findService(state, projectId, serviceId)
   const rollout = service.status.rollout

@@ -70,7 +70,8 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
     const header = request.headers.prefer
     let prefer: PreferFault | undefined
     try {
-      // String() joins repeated headers with commas, as RFC 9110 §5.3 combines them.
+      // String() joins repeated headers with commas, as RFC 9110 combines them
+      // (https://www.rfc-editor.org/rfc/rfc9110#section-5.3).
       prefer = header === undefined ? undefined : parsePrefer(String(header))
     } catch (err) {
       return done(err as Error)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { parseConfig } from '../../src/config.js'
 import { checkFixtures, defaultFixtures, FixturesError } from '../../src/domain/fixtures.js'
-import { createAjv } from '../../src/validation.js'
+import { createAjv } from '../../src/problems.js'
 import { build, SERVICE_URL, get } from '../support/helper.js'
 
 t.test('behaviour flags default to Northflank\'s limit, not enforced, and no latency or rollout steps', async (t) => {

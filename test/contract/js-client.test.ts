@@ -30,14 +30,14 @@ async function client (host: string, token = 'test-token', throwErrorOnHttpError
   return new ApiClient(contexts, { throwErrorOnHttpErrorCode })
 }
 
-const SEED_BODIES = {
+const EXAMPLE_BODIES = {
   external: { external: { imagePath: 'nginx:latest', credentials: 'example-credentials' }, docker: { configType: 'default' } },
   internal: { internal: { id: 'example-build-service', branch: 'master', buildId: 'premium-guide-6393' }, docker: { configType: 'default' } },
   unchanged: { docker: { configType: 'customCommand', customCommand: 'nginx -g' } }
 } as const
 
 for (const scope of ['project', 'team'] as const) {
-  t.test(`the seed's three bodies through update.service.deployment (${scope}-scoped) read back exactly through get.service.deployment and get.service`, async (t) => {
+  t.test(`the endpoint page's three bodies through update.service.deployment (${scope}-scoped) read back exactly through get.service.deployment and get.service`, async (t) => {
     const { host } = await serve(t)
     const api = await client(host, 'test-token', true)
     const parameters = scope === 'team' ? { teamId: TEAM, projectId: PROJECT, serviceId: SERVICE } : { projectId: PROJECT, serviceId: SERVICE }
@@ -46,7 +46,7 @@ for (const scope of ['project', 'team'] as const) {
       service: (await api.get.service({ parameters })).data as any
     })
 
-    let res = await api.update.service.deployment({ parameters, data: SEED_BODIES.external as any })
+    let res = await api.update.service.deployment({ parameters, data: EXAMPLE_BODIES.external as any })
     t.strictSame(res.data, {})
     t.equal(res.error, undefined)
     let now = await read()
@@ -58,7 +58,7 @@ for (const scope of ['project', 'team'] as const) {
     t.equal(now.service.id, SERVICE)
     t.equal(now.service.projectId, PROJECT)
 
-    res = await api.update.service.deployment({ parameters, data: SEED_BODIES.internal as any })
+    res = await api.update.service.deployment({ parameters, data: EXAMPLE_BODIES.internal as any })
     t.strictSame(res.data, {})
     now = await read()
     t.match(now.deployment.internal, { nfObjectId: 'example-build-service', nfObjectType: 'service', branch: 'master', buildId: 'premium-guide-6393' })
@@ -67,7 +67,7 @@ for (const scope of ['project', 'team'] as const) {
     const { appId: _appId, buildId: _buildId, ...serviceView } = now.deployment.internal
     t.strictSame(now.service.deployment.internal, serviceView, 'get.service shows the same source, without appId and buildId')
 
-    res = await api.update.service.deployment({ parameters, data: SEED_BODIES.unchanged as any })
+    res = await api.update.service.deployment({ parameters, data: EXAMPLE_BODIES.unchanged as any })
     t.strictSame(res.data, {})
     const after = await read()
     t.strictSame(after.deployment.docker, { configType: 'customCommand', customCommand: 'nginx -g' })
@@ -80,9 +80,9 @@ t.test('a host with a trailing slash still works (the client then sends //v1/…
   const { host } = await serve(t)
   const api = await client(`${host}/`, 'test-token', true)
   const parameters = { projectId: PROJECT, serviceId: SERVICE }
-  const res = await api.update.service.deployment({ parameters, data: SEED_BODIES.unchanged as any })
+  const res = await api.update.service.deployment({ parameters, data: EXAMPLE_BODIES.unchanged as any })
   t.strictSame(res.data, {})
-  t.strictSame(((await api.get.service.deployment({ parameters })).data as any).docker, SEED_BODIES.unchanged.docker)
+  t.strictSame(((await api.get.service.deployment({ parameters })).data as any).docker, EXAMPLE_BODIES.unchanged.docker)
 })
 
 // One request per error status; what the emulator answers to it (checked by inject) must reach the

@@ -162,7 +162,7 @@ t.test('the document\'s body schema accepts and rejects what the server accepts 
   const ajv = new Ajv2020({ strict: false, unicodeRegExp: false, allErrors: false })
   const documented = ajv.compile(doc.paths[UPDATE].post.requestBody.content['application/json'].schema)
 
-  // The endpoint page's examples and the reference's (§2), then generated bodies.
+  // The endpoint page's examples and those of docs/northflank-contract.md ("The request body"), then generated bodies.
   const examples: unknown[] = [
     { external: { imagePath: 'nginx:latest', credentials: 'example-credentials' }, docker: { configType: 'default' } },
     { internal: { id: 'example-build-service', branch: 'master', buildId: 'premium-guide-6393' }, docker: { configType: 'default' } },

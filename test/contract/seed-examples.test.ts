@@ -1,8 +1,9 @@
 import t from 'tap'
 import { build, DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
 
-// The three example requests of the endpoint's page (shared/seed), against the default fixtures.
-t.test('the seed\'s three example requests answer 200 {"data":{}} and change what GET …/deployment reads', async (t) => {
+// The three example requests of the endpoint's page (https://northflank.com/docs/v1/api/services/update-service-deployment),
+// against the default fixtures.
+t.test('the endpoint page\'s three example requests answer 200 {"data":{}} and change what GET …/deployment reads', async (t) => {
   const app = await build(t)
 
   let res = await post(app, DEPLOYMENT_URL, { external: { imagePath: 'nginx:latest', credentials: 'example-credentials' }, docker: { configType: 'default' } })

@@ -6,7 +6,8 @@ import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js'
 import { UpdateDeploymentBodySchema, variantOf } from '../../schemas/deployment.js'
 import type { ValidationProblem } from '../../schemas/error.js'
 import { ApiError } from '../../src/errors.js'
-import { createAjv, problemsOf, validatorCompiler } from '../../src/validation.js'
+import { createAjv, problemsOf } from '../../src/problems.js'
+import { validatorCompiler } from '../../src/validation.js'
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261129)
 

@@ -40,7 +40,7 @@ t.test('accepts every valid shape of the three variants', async (t) => {
   }
 })
 
-t.test('external.imagePath: accepts and rejects exactly the reference examples', async (t) => {
+t.test('external.imagePath: accepts and rejects the documented examples and edge cases as the wire pattern does', async (t) => {
   const accepted = [
     'nginx:latest', 'library/nginx:1.25', 'ghcr.io/org/app:1.0.0', 'docker.io/library/nginx@sha256:abc',
     'https://registry.example.com/v1/foo:bar', 'registry.example.com:5000/foo:bar', 'http://a.b/c@d', 'a:b', '/a:b', 'a@b:c'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildState, checkFixtures, defaultFixtures, readFixturesFile } from '../../src/domain/fixtures.js'
-import { createAjv } from '../../src/validation.js'
+import { createAjv } from '../../src/problems.js'
 import { build, get } from '../support/helper.js'
 import { richFixtures } from '../support/fixtures/rich.js'
 

@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js'
 import { Emulator } from '../../src/domain/emulator.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
 import { readStateFile, StateFileError, stateFileOf, writeAtomically, writeStateFile } from '../../src/domain/persistence.js'
-import { createAjv } from '../../src/validation.js'
+import { createAjv } from '../../src/problems.js'
 import { DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
 
 function tempDir (t: Test): string {
@@ -73,10 +73,11 @@ t.test('what is saved round-trips: a state file of a changed emulator restores t
   t.same(json(again.dump()), json(e.dump()))
 })
 
-t.test('atomic writes replace the file whole and leave no temporary file', async (t) => {
+t.test('writeAtomically replaces the file whole and leaves no temporary file', async (t) => {
   const dir = tempDir(t)
   const file = join(dir, 'f.json')
-  await writeAtomically(file, 'one')
+  // The first text is the longer, so a write in place that did not truncate would leave its tail.
+  await writeAtomically(file, 'one, the longer')
   await writeAtomically(file, 'two')
   t.equal(readFileSync(file, 'utf8'), 'two')
   t.same(readdirSync(dir), ['f.json'])

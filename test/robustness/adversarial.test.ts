@@ -43,7 +43,8 @@ t.test('adversarial bodies up to the body limit are answered within a linear-tim
         t.equal(error.status, 400)
         t.ok(error.message.length < 2000, `${name}: a ${error.message.length}-character message`)
       } else {
-        // Only the valid body of the lot: a tag of any length is allowed (reference §2: no maxLength).
+        // Only the valid body of the lot: a tag of any length is allowed (the wire schema sets no maxLength
+        // on imagePath; docs/northflank-contract.md, "The request body").
         t.equal(name, 'imagePath valid, huge tag')
       }
     }

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { Fixtures } from '../../schemas/fixtures.js'
-import { AUTH, build, get, post, readBack } from '../support/helper.js'
+import { build, get, post, readBack } from '../support/helper.js'
 
 const PROJECT = 'default-project'
 const url = (service: string) => `/v1/projects/${PROJECT}/services/${service}/deployment`
@@ -52,16 +51,13 @@ function fixtures (services: number): Fixtures {
   }
 }
 
-t.test('hundreds of concurrent updates to one service: all 200, and the result is exactly one of them', async (t) => {
-  const app = await build(t, { fixtures: fixtures(1) })
-  const bodies = Array.from({ length: 300 }, (_, i) => bodyOf(i))
-  const answers = await Promise.all(bodies.map((b) => post(app, url('svc-0'), b)))
-  t.same([...new Set(answers.map((r) => r.statusCode))], [200])
-  const read = await readBack(app, url('svc-0'))
-  t.equal(bodies.filter((b) => isFrom(read, b)).length, 1, 'exactly one body sent is the final deployment')
-  journaled(t, app, 'svc-0', bodies.map((b) => [JSON.stringify(b), 200]))
-})
-
+/*
+ * The one race check kept, as a regression guard. Today it cannot fail: emulator.update reads, checks and
+ * writes a service with no await in between, so the event loop runs each request's update whole and
+ * concurrent requests cannot interleave inside one. It is kept (and the other checks like it were
+ * removed) so that an await added to the update path, say to save state or to wait for a build, shows
+ * here as a deployment no body sent, a lost update, or a refused body that changed something.
+ */
 t.test('concurrent updates to many services, mixed with invalid bodies and reads: no torn or lost state', async (t) => {
   const services = 40
   const app = await build(t, { fixtures: fixtures(services), journalSize: 5000 })
@@ -98,22 +94,4 @@ t.test('concurrent updates to many services, mixed with invalid bodies and reads
     t.equal((sent.get(`svc-${s}`) ?? []).filter((b) => isFrom(read, b)).length, 1, `svc-${s} ends as exactly one body sent to it`)
   }
   journaled(t, app, undefined, posted)
-})
-
-t.test('hundreds of concurrent updates over real sockets: no 5xx, and the result is exactly one of them', async (t) => {
-  const app: FastifyInstance = await build(t, { fixtures: fixtures(4) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const bodies = Array.from({ length: 200 }, (_, i) => bodyOf(i))
-  const statuses = await Promise.all(bodies.map((b, i) => fetch(base + url(`svc-${i % 2}`), {
-    method: 'POST',
-    headers: { ...AUTH, 'content-type': 'application/json' },
-    body: JSON.stringify(b)
-  }).then(async (res) => { await res.arrayBuffer(); return res.status })))
-  t.same([...new Set(statuses)], [200])
-  for (const s of [0, 1]) {
-    const read = await readBack(app, url(`svc-${s}`))
-    t.equal(bodies.filter((b, i) => i % 2 === s && isFrom(read, b)).length, 1, `svc-${s} ends as exactly one body sent to it`)
-  }
-  journaled(t, app, undefined, bodies.map((b) => [JSON.stringify(b), 200]))
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { Permissions } from '../../src/domain/auth.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
+import { Errors } from '../../src/errors.js'
 import { build, DEPLOYMENT_URL, SERVICE_URL } from '../support/helper.js'
 
 const BODY = JSON.stringify({ docker: { configType: 'default' } })
@@ -65,7 +66,7 @@ t.test('with tokens in the fixtures: unknown → 401, wrong project or permissio
 
   const reader = await call('reader', 'POST', DEPLOYMENT_URL)
   t.equal(reader.statusCode, 403)
-  t.equal(reader.json().error.message, 'Forbidden: the API token lacks the permission "Project > Services > Deployment > Update Deployment"')
+  t.equal(reader.json().error.message, Errors.missingPermission('Project > Services > Deployment > Update Deployment').message)
   t.equal((await call('reader', 'GET', DEPLOYMENT_URL)).statusCode, 200)
   t.equal((await call('reader', 'GET', SERVICE_URL)).statusCode, 200)
   t.equal((await call('deployer', 'GET', SERVICE_URL)).statusCode, 403, 'reading a service needs its own permission')

@@ -2,7 +2,7 @@ import t from 'tap'
 import { RolloutStateSchema } from '../../schemas/faults.js'
 import { ControlledClock, ManualClock } from '../../src/domain/clock.js'
 import { rolloutStatus, startRollout } from '../../src/domain/rollout.js'
-import { createAjv } from '../../src/validation.js'
+import { createAjv } from '../../src/problems.js'
 import { build, DEPLOYMENT_URL, get, post, SERVICE_URL } from '../support/helper.js'
 
 const T0 = new Date('2026-03-01T12:00:00.000Z')

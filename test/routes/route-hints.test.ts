@@ -24,14 +24,14 @@ t.test('a 404 names the closest emulated route when one is close', async (t) => 
   t.same((await miss('GET', '/openapi.jsn')).details.hints, [{ method: 'GET', path: '/openapi.json' }])
   const far = await miss('GET', '/v2/something/else/entirely')
   t.same(far.details.hints, [], 'nothing close: no hint')
-  t.equal(far.message, 'No route GET /v2/something/else/entirely.')
+  t.equal(far.message, Errors.routeNotFound('GET', '/v2/something/else/entirely').message)
 })
 
 t.test('an unknown admin path names the closest admin route, behind the admin token', async (t) => {
   const app = await build(t, { adminToken: 'tok' })
   const res = await app.inject({ method: 'GET', url: '/_mock/journals', headers: { 'x-mock-admin-token': 'tok' } })
   t.equal(res.statusCode, 404)
-  t.equal(res.json().error.message, 'No admin route GET /_mock/journals. The emulator has GET /_mock/journal')
+  t.equal(res.json().error.message, Errors.adminRouteNotFound('GET', '/_mock/journals', [{ method: 'GET', path: '/_mock/journal' }]).message)
   t.equal((await app.inject({ method: 'GET', url: '/_mock/journals' })).statusCode, 401, 'without the token: no hint, a 401')
 })
 

@@ -1,7 +1,8 @@
 /**
  * The upstream contract as data (schemas/upstream/), and a validator built from it alone: the referee of
- * the differential tests. It shares nothing with the emulator's validation (src/validation.ts): not its
- * Ajv options, not its linear-time pattern rewrites, not its way of writing the conditional rules.
+ * the differential tests. It shares nothing with the emulator's validation (src/problems.ts and
+ * src/validation.ts): not its Ajv options, not its linear-time pattern rewrites, not its way of writing
+ * the conditional rules.
  */
 import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
@@ -10,7 +11,7 @@ function readJson (name: string): any {
   return JSON.parse(readFileSync(new URL(`../../schemas/upstream/${name}`, import.meta.url), 'utf8'))
 }
 
-/** The verbatim wire schema of the body (reference §2), DOCKER and BUILDPACK inlined as upstream does. */
+/** The verbatim wire schema of the body (docs/northflank-contract.md, "The request body"), DOCKER and BUILDPACK inlined as upstream does. */
 export const WIRE_SCHEMA: Record<string, any> = readJson('update-service-deployment.wire.json')
 
 /** kind → field → the configType values that make the field required (the endpoint page, in words). */

@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { ManualClock } from '../../../src/domain/clock.js'
+import { Errors } from '../../../src/errors.js'
 import { build, DEPLOYMENT_URL, get, post, SERVICE_URL } from '../../support/helper.js'
 
 const T0 = new Date('2026-03-01T12:00:00.000Z')
@@ -36,12 +37,12 @@ t.test('fault rules: unknown ids are 404 and a taken id is 409, in the envelope'
   const app = await build(t)
   let res = await admin(app, 'GET', '/_mock/faults/nope')
   t.equal(res.statusCode, 404)
-  t.match(res.json(), { error: { status: 404, message: 'No fault rule "nope"', details: { id: 'nope' } } })
+  t.match(res.json(), { error: { status: 404, message: Errors.faultRuleNotFound('nope').message, details: { id: 'nope' } } })
   t.equal((await admin(app, 'DELETE', '/_mock/faults/nope')).statusCode, 404)
   await admin(app, 'POST', '/_mock/faults', { id: 'x', action: { status: 500 } })
   res = await admin(app, 'POST', '/_mock/faults', { id: 'x', action: { status: 500 } })
   t.equal(res.statusCode, 409)
-  t.match(res.json().error.message, /exists already/)
+  t.equal(res.json().error.message, Errors.faultRuleExists('x').message)
 })
 
 t.test('fault rules: invalid bodies are 400 with readable problems and change nothing', async (t) => {
@@ -81,7 +82,7 @@ t.test('clock: manual mode stops time, advance moves it, system mode resumes', a
   t.same((await admin(app, 'GET', '/_mock/clock')).json(), { mode: 'system', now: T0.toISOString() })
   let res = await admin(app, 'POST', '/_mock/clock/advance', { ms: 1000 })
   t.equal(res.statusCode, 409, 'the system clock cannot be advanced')
-  t.match(res.json().error.message, /not manual/)
+  t.equal(res.json().error.message, Errors.clockNotManual().message)
 
   res = await admin(app, 'PUT', '/_mock/clock', { mode: 'manual', now: '2030-01-01T00:00:00Z' })
   t.same(res.json(), { mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
@@ -154,12 +155,23 @@ t.test('reset puts every behaviour setting back as built, fixture rules with fre
 t.test('admin routes are never subject to fault rules, latency or rate limits', async (t) => {
   const app = await build(t)
   await admin(app, 'POST', '/_mock/faults', { match: { path: '/**' }, action: { status: 500 } })
-  const res = await admin(app, 'GET', '/_mock/faults')
+  // A delay runs on the emulator's clock: with a manual clock, a delayed request waits until the clock is
+  // advanced, so an admin route that were delayed would not answer here at all.
+  await admin(app, 'PUT', '/_mock/clock', { mode: 'manual' })
+  await admin(app, 'PUT', '/_mock/latency', { ms: 1000 })
+  const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref())
+  const res = await Promise.race([admin(app, 'GET', '/_mock/faults'), hung])
+  if (res === 'hung') return t.fail('the admin route waited for the latency')
   t.equal(res.statusCode, 200)
   t.equal(res.headers['x-ratelimit-limit'], undefined)
   t.equal((await app.inject({ method: 'GET', url: '/_mock/health', headers: { prefer: 'status=503' } })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/_mock/nothing-here' })).statusCode, 404, 'an unknown admin path is a plain 404')
-  t.equal((await post(app, DEPLOYMENT_URL, {})).statusCode, 500, 'while the API gets the fault')
+  t.equal(app.emulator.controls.clock.sleeping, 0, 'no admin request is waiting')
+
+  const api = post(app, DEPLOYMENT_URL, {})
+  while (app.emulator.controls.clock.sleeping === 0) await new Promise((resolve) => setImmediate(resolve))
+  await admin(app, 'POST', '/_mock/clock/advance', { ms: 1000 })
+  t.equal((await api).statusCode, 500, 'while the API waits out the latency and gets the fault')
 })
 
 t.test('loading new fixtures replaces the fault rules with theirs, also for later resets', async (t) => {
