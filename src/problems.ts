@@ -101,6 +101,20 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
       const bound = e.keyword === 'minLength' ? 'at least' : 'at most'
       return { path: at, rule: e.keyword, expected: limit, message: `${at} must be ${bound} ${limit} characters long` }
     }
+    case 'minProperties':
+    case 'maxProperties': {
+      // The verify count: one key of several, said in words rather than Ajv's "fewer than 1 properties".
+      const limit = Number(params.limit)
+      const schema = e.parentSchema as { properties: object, minProperties?: number, maxProperties?: number }
+      const bound = schema.minProperties === schema.maxProperties ? 'exactly' : e.keyword === 'minProperties' ? 'at least' : 'at most'
+      const keys = Object.keys(schema.properties)
+      return {
+        path: at,
+        rule: e.keyword,
+        expected: limit,
+        message: `${at} must have ${bound} ${limit} ${limit === 1 ? 'key' : 'keys'}${keys.length > 0 ? ` of: ${keys.join(', ')}` : ''}`
+      }
+    }
     case 'enum': {
       const values = params.allowedValues as unknown[]
       return { path: at, rule: 'enum', expected: values, message: `${at} must be one of: ${values.map(String).join(', ')}` }

@@ -30,6 +30,10 @@ t.test('problemsOf describes rules beyond the body schema\'s own plainly', async
     'thing.a[1]', 'array indexes read as indexes')
   t.equal(check({ type: 'object', properties: { 'a/b': { type: 'string' } } }, { 'a/b': 1 })[0]?.path,
     'thing["a/b"]', 'JSON-pointer escapes are undone')
+  t.equal(check({ type: 'object', properties: {}, minProperties: 2 }, {})[0]?.message, 'thing must have at least 2 keys',
+    'a count of keys is said in words')
+  t.equal(check({ type: 'object', properties: { a: {}, b: {} }, maxProperties: 1 }, { a: 1, b: 2 })[0]?.message,
+    'thing must have at most 1 key of: a, b')
 })
 
 t.test('Emulator.reset returns the state to the fixtures', async (t) => {

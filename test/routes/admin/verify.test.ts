@@ -89,8 +89,8 @@ t.test('a bad query is a 400 naming the field', async (t) => {
   }
   t.match(await problem({ methd: 'POST' }), /body\.methd is not allowed/)
   t.match(await problem({ count: { exactly: -1 } }), /body\.count\.exactly must be >= 0/)
-  t.match(await problem({ count: { exactly: 1, atLeast: 1 } }), /body\.count/)
-  t.match(await problem({ count: {} }), /body\.count/)
+  t.equal(await problem({ count: { exactly: 1, atLeast: 1 } }), 'body.count must have exactly 1 key of: exactly, atLeast, atMost')
+  t.equal(await problem({ count: {} }), 'body.count must have exactly 1 key of: exactly, atLeast, atMost')
   t.match(await problem({ count: { some: 1 } }), /body\.count\.some is not allowed/)
   t.match(await problem({ within: 60_001 }), /body\.within/)
   t.match(await problem({ path: 'v1/x' }), /body\.path/)
