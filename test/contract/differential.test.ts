@@ -5,6 +5,7 @@ import { IMAGE_PATH_PATTERN } from '../../schemas/patterns.js'
 import { createAjv } from '../../src/problems.js'
 import { validatorCompiler } from '../../src/validation.js'
 import { buildServiceIdCandidate, candidateBody, imagePathCandidate, validBody } from '../support/arbitraries.js'
+import { scaled } from '../support/heavy.js'
 import { build, post } from '../support/helper.js'
 import { independentValidator, WIRE_SCHEMA } from '../support/upstream.js'
 
@@ -28,18 +29,19 @@ const independent = independentValidator()
 const independentAccepts = (body: unknown) => independent(body) === true
 
 t.test('generated valid bodies are valid to the independent validator and to the emulator', async (t) => {
-  await check(t, 'valid bodies', fc.property(validBody, (body) => independentAccepts(body) && emulatorAccepts(body)), 2000)
+  await check(t, 'valid bodies', fc.property(validBody, (body) => independentAccepts(body) && emulatorAccepts(body)), scaled(2000))
 })
 
 t.test('on valid bodies and near-misses, the emulator accepts exactly what the independent validator accepts', async (t) => {
+  const CANDIDATES = scaled(20000)
   let accepted = 0
   await check(t, 'candidates', fc.property(candidateBody, (body) => {
     const verdict = independentAccepts(body)
     if (verdict) accepted++
     return emulatorAccepts(body) === verdict
-  }), 20000)
+  }), CANDIDATES)
   // The generator is only useful if it lands on both sides of the line.
-  t.ok(accepted > 2000 && accepted < 18000, `${accepted} of 20000 accepted: both sides are exercised`)
+  t.ok(accepted > CANDIDATES / 10 && accepted < CANDIDATES * 0.9, `${accepted} of ${CANDIDATES} accepted: both sides are exercised`)
 })
 
 t.test('over HTTP, a generated body gets a 400 exactly when the independent validator rejects it', async (t) => {
@@ -70,14 +72,14 @@ t.test('over HTTP, a generated body gets a 400 exactly when the independent vali
     if (res.statusCode !== expected) return false
     if (expected === 400) return Array.isArray(res.json().error.details.errors) && res.json().error.details.errors.length > 0
     return true
-  }), 2000)
+  }), scaled(2000))
 })
 
 t.test('the emulator\'s imagePath matching equals the verbatim pattern on generated strings', async (t) => {
   const verbatim = new RegExp(IMAGE_PATH_PATTERN)
   const base = { docker: { configType: 'default' } }
   await check(t, 'imagePath', fc.property(imagePathCandidate, (imagePath) =>
-    emulatorAccepts({ external: { imagePath }, ...base }) === verbatim.test(imagePath)), 20000)
+    emulatorAccepts({ external: { imagePath }, ...base }) === verbatim.test(imagePath)), scaled(20000))
 })
 
 t.test('the emulator\'s internal.id matching equals the verbatim pattern and length limits', async (t) => {
@@ -86,7 +88,7 @@ t.test('the emulator\'s internal.id matching equals the verbatim pattern and len
   await check(t, 'internal.id', fc.property(buildServiceIdCandidate, (s) => {
     const length = [...s].length // JSON Schema counts code points
     return emulatorAccepts({ internal: { id: s } }) === (verbatim.test(s) && length >= id.minLength && length <= id.maxLength)
-  }), 10000)
+  }), scaled(10000))
 })
 
 t.test('a disagreement is reported with its seed and shrunk to a small body', async (t) => {

@@ -7,6 +7,7 @@ import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
 import { ErrorEnvelopeSchema } from '../../schemas/error.js'
 import { EmptyDataSchema } from '../../schemas/service.js'
 import { candidateBody } from '../support/arbitraries.js'
+import { scaled } from '../support/heavy.js'
 import { build, DEPLOYMENT_URL, get, post } from '../support/helper.js'
 
 const UPDATE = '/v1/projects/{projectId}/services/{serviceId}/deployment'
@@ -183,7 +184,7 @@ t.test('the document\'s body schema accepts and rejects what the server accepts 
     const res = await post(app, '/v1/projects/none/services/none/deployment', JSON.stringify(body))
     // An unknown project is a 404 once the body is valid: the status alone tells the verdict.
     return documented(body) === (res.statusCode === 404)
-  }), { seed: 3, numRuns: 1000 })
+  }), { seed: 3, numRuns: scaled(1000) })
   t.notOk(details.failed, String(fc.defaultReportMessage(details) ?? 'agrees'))
 })
 

@@ -5,37 +5,16 @@ import { build, DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
 
 const LIMIT = 1048576 // the default body limit
 
-/**
- * Generous on purpose: a backtracking pattern misses it by orders of magnitude (the verbatim imagePath
- * pattern takes ~0.6 s on 16 KiB, minutes on 1 MiB), while a linear one stays far below it. Measured as
- * this process's CPU time, which is what a request takes from the event loop, and which other processes
- * on a busy machine do not inflate as they do wall time.
- */
-function boundMs (bytes: number): number {
-  return 50 + 0.5 * (bytes / 1024)
-}
-
-function cpuMs (since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since)
-  return (used.user + used.system) / 1000
-}
-
-t.test('adversarial bodies up to the body limit are answered within a linear-time bound, with a small answer', async (t) => {
+// No timing is asserted here (machines are noisy; speed belongs in `npm run bench`), but a backtracking
+// pattern would still fail this test: it takes minutes on the larger bodies, past tap's timeout.
+t.test('adversarial bodies up to the body limit are answered, each with a small answer', async (t) => {
   const app = await build(t)
   const before = await readBack(app)
-  // The first request of a process also compiles code: that is start-up, not per-request cost.
-  for (const { text } of adversarialBodies(1024)) await post(app, DEPLOYMENT_URL, text)
-
-  // Growing sizes, so a backtracking engine fails at the first and smallest, in a second, not after minutes.
   for (const size of [16 * 1024, 256 * 1024, LIMIT]) {
-    let slow = false
     for (const { name, text } of adversarialBodies(size)) {
       const bytes = Buffer.byteLength(text)
       t.ok(bytes <= LIMIT, `${name}: ${bytes} bytes is within the limit`)
-      const since = process.cpuUsage()
       const res = await post(app, DEPLOYMENT_URL, text)
-      const ms = cpuMs(since)
-      if (!t.ok(ms < boundMs(bytes), `${name}, ${bytes} bytes: ${ms.toFixed(1)} ms of CPU < ${boundMs(bytes).toFixed(0)} ms`)) slow = true
       t.ok(res.statusCode === 400 || res.statusCode === 200, `${name}: answered ${res.statusCode}`)
       t.ok(res.body.length < 64 * 1024, `${name}: a ${res.body.length}-byte answer`)
       if (res.statusCode === 400) {
@@ -48,8 +27,6 @@ t.test('adversarial bodies up to the body limit are answered within a linear-tim
         t.equal(name, 'imagePath valid, huge tag')
       }
     }
-    // Past a miss, bigger bodies would take minutes each: the test has failed already.
-    if (slow) return
   }
   // The valid huge-tag body was the last to succeed; put the service back and check nothing else changed.
   const { external: _external, ...rest } = await readBack(app)

@@ -7,6 +7,7 @@ import { ApiClient, ApiClientInMemoryContextProvider } from '@northflank/js-clie
 import type { FastifyInstance } from 'fastify'
 import type { AppOptions } from '../../src/app.js'
 import { DRAIN_LIMITS } from '../../src/body-drain.js'
+import { scaled } from '../support/heavy.js'
 import { build } from '../support/helper.js'
 
 // A body over the limit, sent by clients that are still writing when the server decides: the 413 must
@@ -92,16 +93,18 @@ async function viaOfficialClient (port: number, body: string): Promise<string> {
   }
 }
 
-t.test('a 5 MiB body, 20 times from each of node:http, fetch and the official client: every attempt gets the 413 envelope', async (t) => {
+const ATTEMPTS = scaled(20)
+
+t.test(`a 5 MiB body, ${ATTEMPTS} times from each of node:http, fetch and the official client: every attempt gets the 413 envelope`, async (t) => {
   const port = await serveInChild(t)
   const body = JSON.stringify({ external: { imagePath: `${'a'.repeat(5 * MIB)}:1` } })
   for (const [name, send] of [['node:http', viaNodeHttp], ['fetch', viaFetch], ['@northflank/js-client', viaOfficialClient]] as const) {
     const outcomes: Record<string, number> = {}
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < ATTEMPTS; i++) {
       const outcome = await send(port, body)
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
     }
-    t.strictSame(outcomes, { ok: 20 }, `${name}: ${JSON.stringify(outcomes)}`)
+    t.strictSame(outcomes, { ok: ATTEMPTS }, `${name}: ${JSON.stringify(outcomes)}`)
   }
   t.equal(await viaFetch(port, '{}').then(() => fetch(`http://127.0.0.1:${port}/_mock/health`)).then((r) => r.status), 200,
     'and the server keeps serving')

@@ -1,10 +1,11 @@
 import t from 'tap'
 import fc from 'fast-check'
 import type { FastifyInstance, InjectOptions } from 'fastify'
+import { scaled } from '../support/heavy.js'
 import { AUTH, build, DEPLOYMENT_URL, SERVICE_URL } from '../support/helper.js'
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261129)
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2500)
+const RUNS = Number(process.env.FUZZ_RUNS ?? scaled(2500))
 
 const PROJECT_URL = '/v1/projects/default-project'
 const SERVICES = ['example-service', 'example-build-service', 'example-combined-service']
