@@ -150,7 +150,7 @@ t.test('shell examples: each curl answers as the doc says, never a 5xx, with JSO
       // Asynchronously: the emulator answers from this process.
       const result = await run('bash', ['-c', script], { cwd: dir, env: cleanEnv(), timeoutMs: 20_000 })
       const expected = stream ? 28 : 0
-      if (!t.equal(result.code, expected, `${name}: exit status ${expected}${result.code === expected ? '' : `, not ${result.code ?? result.signal}: ${result.output}`}`)) continue
+      if (!t.equal(result.code, expected, `${name}: exit status ${expected}`, { signal: result.signal, output: result.output })) continue
       const status = Number(result.stdout)
       const body = readFileSync(join(dir, 'body'), 'utf8')
       const type = /^content-type:\s*(\S+)/im.exec(readFileSync(join(dir, 'head'), 'utf8'))?.[1] ?? ''
@@ -224,10 +224,10 @@ async function runCodeExamples (): Promise<{ build: Outcome, taps: number, vites
 
 t.test('code examples: tap and vitest suites and scripts run as written, importing northflank-mock', async (t) => {
   const { build, taps, vitests, outcomes } = await codeExamples
-  if (!t.equal(build.code, 0, `${build.what}${build.code === 0 ? '' : `: ${build.output}`}`)) return
+  if (!t.equal(build.code, 0, build.what, { output: build.output })) return
   t.ok(taps > 0 && vitests > 0, 'the docs have tap and vitest examples')
   for (const { what, code, signal, output } of outcomes) {
-    t.equal(code, 0, `${what} passes${code === 0 ? '' : `:\n${signal ?? ''}${output}`}`)
+    t.equal(code, 0, `${what} passes`, { signal, output })
   }
 })
 
