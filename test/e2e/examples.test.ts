@@ -99,9 +99,13 @@ function cleanEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
+/**
+ * Runs a command as a user would. Through env(1): tap's process tracking puts its loader back into
+ * NODE_OPTIONS of every child, and the examples (and the build) are not what this suite's coverage measures.
+ */
 function run (command: string, args: string[], options: { cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number }) {
   return new Promise<{ code: number | null, signal: NodeJS.Signals | null, stdout: string, output: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('env', ['-u', 'NODE_OPTIONS', command, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let output = ''
     child.stdout.on('data', (d) => { stdout += String(d); output += String(d) })
