@@ -21,7 +21,9 @@ function couldStillHold (count: CountExpectation | undefined, matched: number): 
 export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
   /** Ends each pending wait now (the server is closing). */
   const waiting = new Set<() => void>()
+  let closing = false
   app.addHook('preClose', (done) => {
+    closing = true
     for (const end of [...waiting]) end()
     done()
   })
@@ -73,6 +75,9 @@ export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
     if (!verdict.ok && within > 0 && couldStillHold(query.count, verdict.matched)) {
       const aborted = new Promise<void>((resolve) => reply.raw.once('close', resolve))
       verdict = await waitFor(token, m, within, aborted)
+      // Answered because the server is closing: the socket closes with the answer. Kept alive, it would
+      // hold up the close (Node closed the idle connections when the close began) for the keep-alive timeout.
+      if (closing) reply.header('connection', 'close')
     }
     if (verdict.ok) return { data: { matched: verdict.matched } }
     throw Errors.verificationFailed(describeExpectation(query.count), verdict.matched, {
