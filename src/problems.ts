@@ -12,7 +12,7 @@ import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
 import { nearMatches } from './near-match.js'
 
 /** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
-function linearRegExp (pattern: string, flags: string): RegExp {
+export function linearRegExp (pattern: string, flags: string): RegExp {
   return new RegExp(LINEAR_REWRITES.get(pattern) ?? pattern, flags)
 }
 linearRegExp.code = 'linearRegExp'

@@ -31,12 +31,14 @@ async function output (child: ReturnType<typeof run>) {
   return { code, stdout, stderr }
 }
 
-t.test('starts, logs its URL, serves, writes one JSON line per request, and exits 0 on SIGTERM', async (t) => {
+t.test('starts, logs its URL, serves, writes one JSON line per request, nothing on stderr, and exits 0 on SIGTERM', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nf-server-'))
   const fixtures = join(dir, 'fixtures.json')
   writeFileSync(fixtures, JSON.stringify(richFixtures()))
   const child = run(['--port', '0', '--fixtures', fixtures], { HOST: '127.0.0.1' })
   t.teardown(() => { child.kill('SIGKILL') })
+  let stderr = ''
+  child.stderr.on('data', (d) => { stderr += String(d) })
   const lines = createInterface({ input: child.stdout })
   const logged: any[] = []
   let url = ''
@@ -57,10 +59,13 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, and exit
   t.equal(res.status, 200, 'the fixtures file was loaded')
   const [line] = await once(lines, 'line')
   t.match(JSON.parse(line), { msg: 'request', method: 'GET', statusCode: 200 })
+  // Answers whose schemas carry if/then blocks, serialized for the first time.
+  for (const path of ['/_mock/fixtures', '/openapi.json']) t.equal((await fetch(url + path)).status, 200, path)
 
   child.kill('SIGTERM')
   const [code] = await once(child, 'exit')
   t.equal(code, 0)
+  t.equal(stderr, '', 'nothing on stderr: no warning from a serializer')
 })
 
 t.test('a bad fixtures file stops the start with a message naming the file and the field', async (t) => {

@@ -4,6 +4,7 @@ import type { Fixtures } from '../../../schemas/fixtures.js'
 import { ApiError, Errors } from '../../../src/errors.js'
 import { asBadRequest } from '../../../src/routes/admin/state.js'
 import { VERSION } from '../../../src/version.js'
+import { richFixtures } from '../../support/fixtures/rich.js'
 import { AUTH, build, DEPLOYMENT_URL, get, post, PROJECT, readBack, SERVICE } from '../../support/helper.js'
 
 const admin = (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
@@ -200,6 +201,14 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
   t.test('GET answers the fixtures a reset returns to', async (t) => {
     const app = await build(t, { fixtures: SMALL })
     t.same((await admin(app, 'GET', '/_mock/fixtures')).json(), SMALL)
+  })
+
+  t.test('GET answers fixtures with docker settings, whose schema has if/then blocks and the wire patterns', async (t) => {
+    const fixtures = richFixtures()
+    const app = await build(t, { fixtures })
+    const res = await admin(app, 'GET', '/_mock/fixtures')
+    t.equal(res.statusCode, 200)
+    t.same(res.json(), fixtures)
   })
 
   t.test('POST replaces the state and the reset target, keeps the journal, and answers the new state', async (t) => {
