@@ -62,15 +62,16 @@ t.test('changes made while a save is being written are saved by the next one', a
   const file = join(tempDir(t), 'state.json')
   const emulator = new Emulator(defaultFixtures())
   const errors: unknown[] = []
-  const saver = new StateSaver(file, emulator, (err) => errors.push(err), 1)
+  const saver = new StateSaver(file, emulator, (err) => errors.push(err), 0)
   const set = (tag: string) => {
     emulator.update(emulator.base, 'default-project', 'example-service', { external: { imagePath: `nginx:${tag}` } },
       () => ({ method: 'POST', path: '/' }))
     saver.changed()
   }
   set('a')
-  await new Promise((resolve) => setTimeout(resolve, 5))
-  // The first save has started writing by now (its 1 ms timer fired); these land during or after it.
+  // A timer of the same delay, set after the saver's, fires right after it in the same turn of the event
+  // loop: the first save has started writing, and no file operation of it can have finished yet.
+  await new Promise((resolve) => setTimeout(resolve, 0))
   for (let i = 0; i < 20; i++) set(`b${i}`)
   await until(() => imageIn(file) === 'nginx:b19')
   t.same(errors, [])
