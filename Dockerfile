@@ -1,18 +1,22 @@
 # northflank-mock as a container:  docker build -t northflank-mock .
 # Works with the classic builder (no `# syntax=` line, no RUN --mount), so it builds where BuildKit is absent.
 
+# The one place that names the base image; docker/smoke-test.sh reads it from here. Node 24 is the
+# active LTS (https://nodejs.org/en/about/previous-releases).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # --- deps: production dependencies only ------------------------------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No runtime dependency needs an install script.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 # --- build: TypeScript → dist/, with dev dependencies ---------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# esbuild's install script (for tsx) only serves `npm run dev`; tsc needs none.
+# No install script is needed: esbuild's binary comes in its platform's package (e.g. @esbuild/linux-x64).
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY schemas ./schemas
@@ -24,7 +28,7 @@ RUN npm run build \
 
 # --- runtime: production dependencies and compiled output only -------------------------------------
 # Copying node_modules from `deps` keeps npm's cache and the lockfile out of the image's layers.
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
@@ -34,13 +38,13 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY docker/healthcheck.cjs ./healthcheck.cjs
+COPY docker/healthcheck.sh ./healthcheck.sh
 # Files stay root-owned, read-only to the process: it writes nothing to disk.
 USER node
 EXPOSE 8080
-# No curl or wget in the image: a few lines of Node ask GET /_mock/health on $PORT. The 1 s interval
-# makes a new container healthy about a second after it starts (Docker engines before 25 have no
-# --start-interval); each check is one short-lived node process.
-HEALTHCHECK --interval=1s --timeout=3s --start-period=30s --retries=3 CMD ["node", "/app/healthcheck.cjs"]
+# docker/healthcheck.sh: bash asks GET /_mock/health on $PORT (no curl or wget, no Node process per
+# check). Docker engines before 25 have no --start-interval, so the interval is also the first check's
+# delay; that check waits for the server to listen, and passes as soon as it does.
+HEALTHCHECK --interval=1s --timeout=15s --start-period=30s --retries=3 CMD ["bash", "/app/healthcheck.sh"]
 # Node is PID 1 and handles SIGTERM itself (src/server.ts closes the server and exits 0): no init needed.
 CMD ["node", "dist/src/server.js"]

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema } from './deployment.js'
 import { TokenFixtureSchema } from './fixtures.js'
-import { RolloutStateSchema } from './faults.js'
+import { MethodSchema, RolloutStateSchema } from './faults.js'
 import { SERVICE_TYPES, type ServiceType } from './service.js'
 
 export const ADMIN_TAG = 'Mock admin'
@@ -18,7 +18,8 @@ export const HealthSchema = Type.Object({
   version: Type.String(),
   uptime: Type.Number({ description: 'Seconds since start' }),
   isolation: Type.Boolean({ description: 'Whether each API token has its own state (namespace)' }),
-  journalCapacity: Type.Integer({ description: 'How many requests each journal keeps' })
+  journalCapacity: Type.Integer({ description: 'How many requests each journal keeps' }),
+  journalBytes: Type.Integer({ description: 'How many bytes all journals keep together' })
 })
 export type Health = Static<typeof HealthSchema>
 
@@ -33,7 +34,7 @@ export type ScopeQuery = Static<typeof ScopeQuerySchema>
 
 export const ResetQuerySchema = Type.Object({
   token: Type.Optional(Token),
-  project: Type.Optional(Type.String({ minLength: 1, description: 'Reset only this project (its state, journal entries and faults)' }))
+  project: Type.Optional(Type.String({ minLength: 1, description: 'Reset only this project: its state and its journal entries (fault rules, latency, clock and rate limits are shared, and stay)' }))
 }, { additionalProperties: false })
 export type ResetQuery = Static<typeof ResetQuerySchema>
 
@@ -50,7 +51,7 @@ const DIGITS_PATTERN = '^[0-9]{1,7}$'
 
 const journalFilters = {
   token: Type.Optional(Token),
-  method: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'e.g. POST (any case)' })),
+  method: Type.Optional(MethodSchema('HTTP method')),
   project: Type.Optional(Type.String({ minLength: 1, description: 'The projectId path parameter' })),
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
   status: Type.Optional(Type.String({ pattern: STATUS_PATTERN, description: 'The HTTP status answered, e.g. 200; 0: dropped connections' }))
@@ -64,6 +65,24 @@ export const JournalQuerySchema = Type.Object({
   limit: Type.Optional(Type.String({ pattern: DIGITS_PATTERN, description: 'Only the last N matching entries' }))
 }, { additionalProperties: false })
 export type JournalQuery = Static<typeof JournalQuerySchema>
+
+const SEQ_PATTERN = '^[0-9]{1,15}$'
+
+export const JournalStreamQuerySchema = Type.Object({
+  ...journalFilters,
+  since: Type.Optional(Type.String({
+    pattern: SEQ_PATTERN,
+    description: 'First send the matching entries the journal holds with a seq above this (0: all of them), then new ones'
+  }))
+}, { additionalProperties: false })
+export type JournalStreamQuery = Static<typeof JournalStreamQuerySchema>
+
+export const JournalStreamHeadersSchema = Type.Object({
+  'last-event-id': Type.Optional(Type.String({
+    pattern: SEQ_PATTERN,
+    description: 'Sent by a reconnecting EventSource: as `since`, and the larger of the two wins'
+  }))
+})
 
 export const JournalEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Order of arrival, across the emulator' }),
@@ -82,14 +101,20 @@ export const JournalEntrySchema = Type.Object({
 })
 export type JournalEntry = Static<typeof JournalEntrySchema>
 
+const Dropped = Type.Integer({
+  description: 'Entries evicted (past the capacity or the byte budget) since the journal was last cleared or reset: ' +
+    '0 means the journal holds every request since then'
+})
+
 export const JournalSchema = Type.Object({
   capacity: Type.Integer({ description: 'Entries kept per journal; older ones are dropped' }),
   total: Type.Integer({ description: 'Entries held now (before filtering)' }),
+  dropped: Dropped,
   entries: Type.Array(JournalEntrySchema, { description: 'Matching entries, oldest first' })
 })
 export type JournalView = Static<typeof JournalSchema>
 
-export const CountSchema = Type.Object({ count: Type.Integer() })
+export const CountSchema = Type.Object({ count: Type.Integer(), dropped: Dropped })
 export const ClearedSchema = Type.Object({ cleared: Type.Integer({ description: 'How many entries were removed' }) })
 
 // The state as stored (src/domain/model.ts), with maps as objects keyed by id and sets as arrays.

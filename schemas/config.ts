@@ -12,6 +12,7 @@ export const ConfigSchema = Type.Object({
   bodyLimit: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body, in bytes' }),
   adminToken: Type.Optional(Type.String({ minLength: 1, description: 'When set, /_mock/* (but health) needs it in x-mock-admin-token' })),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000, description: 'Requests each journal keeps; 0: none' }),
+  journalBytes: Type.Integer({ minimum: 0, maximum: 2 ** 40, default: 64 * 1024 * 1024, description: 'Bytes all journals keep together' }),
   isolation: Type.Boolean({ default: false, description: 'One namespace (state, journal) per API token' }),
   stateFile: Type.Optional(Type.String({ minLength: 1, description: 'State loaded at start, saved (atomically) at shutdown' })),
   rateLimit: Type.Boolean({ default: false, description: 'Answer 429 past the rate limit (the headers are always sent)' }),

@@ -1,8 +1,8 @@
 /**
  * The body of POST /v1/projects/{projectId}/services/{serviceId}/deployment, as TypeBox schemas.
  *
- * Emitted JSON equals the verbatim wire schema (reference §2, kept as schemas/upstream/… by the drift
- * guard) plus two things: descriptions from the docs page, and `allOf` if/then blocks for the fields the
+ * Emitted JSON equals the verbatim wire schema (docs/northflank-contract.md, "The request body"; kept as
+ * schemas/upstream/… by the drift guard) plus two things: descriptions from the docs page, and `allOf` if/then blocks for the fields the
  * docs require in words ("Required in case where `configType` is …").
  */
 import { Type, type Static } from '@sinclair/typebox'

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 
 /**
- * Every non-200 answer, as Northflank sends it (reference §3): the official client reads `message`, `id`
- * and `details` from here, and throws when a body is not JSON.
+ * Every non-200 answer, as Northflank sends it (docs/northflank-contract.md, "Errors"): the official client
+ * reads `message`, `id` and `details` from here, and throws when a body is not JSON.
  */
 export const ErrorEnvelopeSchema = Type.Object({
   error: Type.Object({

@@ -4,11 +4,18 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/** One of METHODS in any case (`post` is `POST`), as a pattern: JSON Schema has no case-insensitive enum. */
+export function MethodSchema (description: string) {
+  const anyCase = METHODS.map((m) => [...m].map((c) => `[${c}${c.toLowerCase()}]`).join(''))
+  return Type.String({ pattern: `^(?:${anyCase.join('|')})$`, description: `${description}: ${METHODS.join(', ')}, in any case` })
+}
+
 const DelayMs = (description: string) => Type.Integer({ minimum: 0, maximum: 60000, description })
 
 export const FaultMatchSchema = Type.Object({
-  method: Type.Optional(Type.Unsafe<typeof METHODS[number]>({ type: 'string', enum: [...METHODS], description: 'HTTP method; absent: any' })),
+  method: Type.Optional(MethodSchema('HTTP method (shown in uppercase); absent: any')),
   path: Type.Optional(Type.String({
     minLength: 1,
     maxLength: 1024,
@@ -54,7 +61,9 @@ export type FaultRule = Static<typeof FaultRuleSchema>
 
 export const FaultRuleListSchema = Type.Object({ rules: Type.Array(FaultRuleSchema) })
 
-export const FaultRuleIdParamsSchema = Type.Object({ id: Type.String() })
+export const FaultRuleIdParamsSchema = Type.Object({
+  id: Type.String({ description: 'ID of the fault rule: the one it was created with, or fault-N' })
+})
 
 export const LatencySchema = Type.Object({
   ms: DelayMs('Added to every request of the emulated API')

@@ -28,7 +28,10 @@ export const ServiceFixtureSchema = Type.Object({
   /** Build and combined services: the repository and default branch they build. */
   repository: Type.Optional(Type.String()),
   branch: Type.Optional(Type.String({ minLength: 1 })),
-  /** Build and combined services: the builds that exist. Absent: builds are unknown and any SHA is taken. */
+  /**
+   * Build and combined services: the builds that exist. Absent: builds are unlisted, and any commit, build
+   * id or branch's latest is taken as built.
+   */
   builds: Type.Optional(Type.Array(BuildFixtureSchema)),
   /** Deployment and combined services: what runs now. */
   deployment: Type.Optional(Type.Object({

@@ -7,7 +7,7 @@ export const ServiceParamsSchema = Type.Object({
 })
 export type ServiceParams = Static<typeof ServiceParamsSchema>
 
-/** The team-scoped alias of each route (reference §1) has the team's id too. */
+/** The team-scoped alias of each route (docs/northflank-contract.md, "The endpoint") has the team's id too. */
 export const TeamServiceParamsSchema = Type.Object({
   teamId: Type.String({ description: 'ID of the team' }),
   ...ServiceParamsSchema.properties

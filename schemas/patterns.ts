@@ -2,9 +2,10 @@
  * The wire schema's patterns, verbatim, and a linear-time rewrite of each.
  *
  * The schema documents (validation, OpenAPI) carry the verbatim patterns so that they stay byte-for-byte
- * Northflank's (reference §2). The validator never runs them: V8's backtracking engine needs seconds on
- * a long imagePath that fails the verbatim pattern, so each one is matched through its rewrite, which
- * accepts exactly the same strings (argued below, checked by test/patterns.test.ts on generated strings).
+ * Northflank's (docs/northflank-contract.md, "The request body"). The validator never runs them: V8's
+ * backtracking engine needs seconds on a long imagePath that fails the verbatim pattern, so each one is
+ * matched through its rewrite, which accepts exactly the same strings (argued below, checked by
+ * test/contract/differential.test.ts on generated strings).
  */
 
 /** external.imagePath, verbatim from the wire schema. */
@@ -48,7 +49,7 @@ export const LINEAR_REWRITES: ReadonlyMap<string, string> = new Map([
   [CREDENTIALS_PATTERN, CREDENTIALS_PATTERN]
 ])
 
-/** Each pattern in words, appended to the 400 message of a string that fails it. */
+/** Each pattern in words: the 400 message of a string that fails it is `<path> must be <words>`. */
 export const PATTERN_HINTS: ReadonlyMap<string, string> = new Map([
   [IMAGE_PATH_PATTERN, 'an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or repo/app@sha256:…'],
   [CREDENTIALS_PATTERN, 'letters, digits and dashes only'],

@@ -1,6 +1,6 @@
 /**
- * What the read endpoints answer (reference §5): GET …/services/{serviceId}/deployment and
- * GET …/services/{serviceId}. Also the response schemas Fastify serializes them with, so a field the
+ * What the read endpoints answer (docs/northflank-contract.md, "What the read endpoints show"):
+ * GET …/services/{serviceId}/deployment and GET …/services/{serviceId}. Also the response schemas Fastify serializes them with, so a field the
  * emulator does not declare here never leaks out.
  */
 import { Type, type Static } from '@sinclair/typebox'

@@ -11,19 +11,21 @@ import Fastify, {
 } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
-import { Controls, type ControlOptions } from './domain/controls.js'
-import { Emulator, type Clock } from './domain/emulator.js'
+import type { Clock } from './domain/clock.js'
+import type { ControlOptions } from './domain/controls.js'
+import { Emulator } from './domain/emulator.js'
 import { defaultFixtures } from './domain/fixtures.js'
+import { readStateFile, StateSaver } from './domain/persistence.js'
+import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
+import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
-import { adminFaultRoutes } from './routes/admin-faults.js'
-import { apiRoutes } from './routes/api.js'
-import { readStateFile, writeStateFile } from './domain/persistence.js'
-import { adminGuard, adminRoutes } from './routes/admin.js'
-import { journalCapture, journalStart } from './routes/capture.js'
-import { behaviourPlugin } from './routes/behaviour.js'
-import { createAjv, validatorCompiler } from './validation.js'
+import { adminPlugin } from './routes/admin/index.js'
+import { apiPlugin } from './routes/api.js'
+import { lazySerializers } from './serialization.js'
+import { createAjv, linearRegExp } from './problems.js'
+import { validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
 export interface AppOptions {
@@ -33,20 +35,24 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Largest request body in bytes. */
   bodyLimit?: number
+  /** How much of a body over bodyLimit is still read, so that the client sees the 413 (src/body-drain.ts). */
+  oversizedBody?: Partial<DrainLimits>
   clock?: Clock
   /** Latency, rollout step durations and rate limits at start (and after a reset). */
-  behaviour?: Omit<ControlOptions, 'clock' | 'faults'>
+  behaviour?: Omit<ControlOptions, 'clock' | 'faults' | 'rateLimitKeys'>
   /** When set, /_mock/* (except health) needs it in the x-mock-admin-token header. */
   adminToken?: string
   /** Requests each journal keeps (default 1000); 0 turns the journal off. */
   journalSize?: number
+  /** Bytes all journals keep together (default 64 MiB); past it, the oldest entries go. */
+  journalBytes?: number
   /** One namespace (state and journal) per API token, for tests running in parallel. */
   isolation?: boolean
   /** Isolation: most namespaces kept at once (default 10000); past it, a new token gets a 503. */
   maxNamespaces?: number
   /**
-   * State loaded at build (when the file exists; it wins over `fixtures`) and saved atomically when the
-   * app closes.
+   * State loaded at build (when the file exists; it wins over `fixtures`), saved atomically shortly after
+   * each change and when the app closes.
    */
   stateFile?: string
   /** Most time (ms) a client may take to send a whole request; then it gets a 408 and is disconnected. */
@@ -55,12 +61,13 @@ export interface AppOptions {
   connectionTimeout?: number
   /** Most time (ms) a kept-alive socket may wait for its next request. */
   keepAliveTimeout?: number
+  /** Milliseconds between heartbeat comments on GET /_mock/journal/stream (default 15000). */
+  streamHeartbeatMs?: number
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     emulator: Emulator
-    controls: Controls
   }
 }
 
@@ -121,7 +128,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // `__proto__` and `constructor.prototype` keys are refused with a 400, never merged.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    // The official client sends `//v1/...` when its host ends in '/' (reference §6).
+    // HEAD only where a client may use it, the API's reads (src/routes/api.ts): every route costs start-up.
+    exposeHeadRoutes: false,
+    // The official client sends `//v1/...` when its host ends in '/' (docs/northflank-contract.md).
     routerOptions: { ignoreDuplicateSlashes: true },
     // Errors the router raises before any route (a bad percent-escape, an over-long id) get the envelope too.
     frameworkErrors: (err, request: FastifyRequest, reply: FastifyReply) => sendError(toApiError(err), request, reply),
@@ -134,29 +143,35 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     // read the Keep-Alive: timeout=5 hint and stop reusing a socket before then.
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     http: { connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
-    clientErrorHandler
+    clientErrorHandler,
+    // Response serializers compiled on first use, not all at start-up (src/serialization.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
+    // fast-json-stringify picks the if/then branch of an answer (the fixtures' docker settings,
+    // schemas/deployment.ts) with an Ajv of its own. It gets the patterns' rewrites that compile with the
+    // u flag, as the validator's Ajv does (the wire patterns' `\-` does not), and no strict-types warning
+    // on stderr: the blocks are valid JSON Schema, their type stated on the object around them.
+    serializerOpts: { ajv: { strictTypes: false, code: { regExp: linearRegExp } } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ajv = createAjv()
   const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
-  const fixtures = saved?.fixtures ?? options.fixtures ?? defaultFixtures()
-  const controls = new Controls({ ...options.behaviour, clock: options.clock, faults: fixtures.faults })
-  const emulator = new Emulator(fixtures, controls.clock, {
+  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), {
+    clock: options.clock,
+    behaviour: options.behaviour,
     isolation: options.isolation,
     journalSize: options.journalSize,
+    journalBytes: options.journalBytes,
     maxNamespaces: options.maxNamespaces
   })
   if (saved !== undefined) emulator.state = saved.state
-  // A full reset also clears what Controls hold: fault rules (back to the fixtures'), latency, clock, limits.
-  // Scoped resets leave them: they are shared by every namespace and project.
-  emulator.onReset((scope) => {
-    if (scope.token === undefined && scope.projectId === undefined) controls.reset()
-  })
   const stateFile = options.stateFile
-  if (stateFile !== undefined) app.addHook('onClose', async () => writeStateFile(stateFile, emulator))
+  if (stateFile !== undefined) {
+    const saver = new StateSaver(stateFile, emulator, (err) => app.log.error({ err }, 'could not save the state file'))
+    emulator.onChange = () => saver.changed()
+    app.addHook('onClose', async () => saver.close())
+  }
   app.decorate('emulator', emulator)
-  app.decorate('controls', controls)
-  // Set by the API's auth hook and the body parser; declared here so every request has the same shape.
+  // Set by the API's hooks and the body parser; declared here so every request has the same shape.
   app.decorateRequest('mockNamespace', null)
   app.decorateRequest('mockRawBody', null)
   app.decorateRequest('mockStart', 0)
@@ -170,31 +185,34 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     parseJson(request, text, done)
   })
 
-  // Callback-style hooks on the hot path: an async one costs a promise and a microtask per request.
-  app.addHook('onRequest', (_request, reply, done) => {
+  // Callback style: an async hook costs a promise and a microtask per request.
+  app.addHook('onRequest', function name (_request, reply, done) {
     reply.header(NAME_HEADER, VERSION)
     done()
   })
-  if (options.adminToken !== undefined) app.addHook('onRequest', adminGuard(options.adminToken))
-  if (emulator.journalSize > 0) {
-    app.addHook('onRequest', journalStart)
-    app.addHook('onSend', journalCapture(emulator))
-  }
-
+  // A body over the limit fails in any context: read the rest of it before the 413 goes out.
+  drainOversizedBodies(app, options.oversizedBody)
   app.setErrorHandler((err, request, reply) => {
     const error = toApiError(err, request.headers['content-type'])
     // Only the log sees what went wrong inside; the client gets the envelope and the id to quote.
     if (error.status >= 500) request.log.error({ err }, 'internal error')
     return sendError(error, request, reply)
   })
-  app.setNotFoundHandler((request, reply) => sendError(Errors.routeNotFound(request.method, request.url), request, reply))
 
+  // Every route that answers (not the 405s), for the hints of a 404.
+  const routes: KnownRoute[] = []
+  app.addHook('onRoute', (route) => {
+    if (route.config?.notAHint === true) return
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url })
+  })
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
-  await app.register(behaviourPlugin, { controls })
-  await app.register(adminRoutes(emulator, controls))
-  await app.register(adminFaultRoutes(controls))
-  await app.register(apiRoutes(emulator, controls))
-  await app.register(openapiRoutes)
+  // The emulated API, with its gateway (rate limits, faults, journal) and the 404 of every other path.
+  await app.register(apiPlugin(emulator, routes))
+  // The control plane, with its own guard and 404.
+  await app.register(adminPlugin, {
+    prefix: '/_mock', emulator, adminToken: options.adminToken, routes, streamHeartbeatMs: options.streamHeartbeatMs
+  })
+  openapiRoutes(app)
   return app
 }

@@ -3,52 +3,55 @@ import { parseArgs } from 'node:util'
 import { Value } from '@sinclair/typebox/value'
 import { ConfigSchema, type Config } from '../schemas/config.js'
 
-/** Each setting's flag and environment variable; a flag wins over the environment. */
+/**
+ * Each setting's flag and environment variable (a flag wins over the environment), and its line in
+ * --help: what the flag takes (none for a switch) and what it does. The default shown is the schema's.
+ */
 export const SETTINGS = {
-  port: { flag: 'port', env: 'PORT' },
-  host: { flag: 'host', env: 'HOST' },
-  logLevel: { flag: 'log-level', env: 'LOG_LEVEL' },
-  logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY' },
-  fixtures: { flag: 'fixtures', env: 'NORTHFLANK_MOCK_FIXTURES' },
-  bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT' },
-  adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN' },
-  journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE' },
-  isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION' },
-  stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE' },
-  rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT' },
-  rateLimitMax: { flag: 'rate-limit-max', env: 'NORTHFLANK_MOCK_RATE_LIMIT_MAX' },
-  rateLimitWindow: { flag: 'rate-limit-window', env: 'NORTHFLANK_MOCK_RATE_LIMIT_WINDOW' },
-  latency: { flag: 'latency', env: 'NORTHFLANK_MOCK_LATENCY' },
-  rolloutPending: { flag: 'rollout-pending', env: 'NORTHFLANK_MOCK_ROLLOUT_PENDING' },
-  rolloutInProgress: { flag: 'rollout-in-progress', env: 'NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS' }
-} as const satisfies Record<keyof Config, { flag: string, env: string }>
+  port: { flag: 'port', env: 'PORT', arg: 'N', help: 'port to listen on; 0 picks a free one' },
+  host: { flag: 'host', env: 'HOST', arg: 'ADDR', help: 'address to listen on' },
+  fixtures: { flag: 'fixtures', env: 'NORTHFLANK_MOCK_FIXTURES', arg: 'FILE', help: 'JSON fixtures replacing the default project' },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', arg: 'LEVEL', help: 'fatal|error|warn|info|debug|trace|silent' },
+  logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY', arg: '', help: 'human-readable logs (needs pino-pretty installed)' },
+  bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT', arg: 'BYTES', help: 'largest request body accepted' },
+  adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN', arg: 'TOKEN', help: '/_mock/* (not health) needs x-mock-admin-token' },
+  journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE', arg: 'N', help: 'requests each journal keeps; 0 turns it off' },
+  journalBytes: { flag: 'journal-bytes', env: 'NORTHFLANK_MOCK_JOURNAL_BYTES', arg: 'BYTES', help: 'bytes all journals keep together' },
+  isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION', arg: '', help: 'one state and journal per API token' },
+  stateFile: { flag: 'state-file', env: 'NORTHFLANK_MOCK_STATE_FILE', arg: 'FILE', help: 'state loaded at start, saved after each change' },
+  rateLimit: { flag: 'rate-limit', env: 'NORTHFLANK_MOCK_RATE_LIMIT', arg: '', help: 'answer 429 past the rate limit (headers always)' },
+  rateLimitMax: { flag: 'rate-limit-max', env: 'NORTHFLANK_MOCK_RATE_LIMIT_MAX', arg: 'N', help: 'requests per window and token' },
+  rateLimitWindow: { flag: 'rate-limit-window', env: 'NORTHFLANK_MOCK_RATE_LIMIT_WINDOW', arg: 'S', help: 'window in seconds' },
+  latency: { flag: 'latency', env: 'NORTHFLANK_MOCK_LATENCY', arg: 'MS', help: 'delay added to every API request' },
+  rolloutPending: { flag: 'rollout-pending', env: 'NORTHFLANK_MOCK_ROLLOUT_PENDING', arg: 'MS', help: 'time a rollout stays PENDING' },
+  rolloutInProgress: { flag: 'rollout-in-progress', env: 'NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS', arg: 'MS', help: 'time it then stays IN_PROGRESS' }
+} as const satisfies Record<keyof Config, { flag: string, env: string, arg: string, help: string }>
+
+/** Rows of three columns (option, what it does, variable and default), each padded to its widest cell. */
+function table (rows: Array<[string, string, string]>): string {
+  const width = (i: 0 | 1) => Math.max(...rows.map((row) => row[i].length))
+  const [w0, w1] = [width(0), width(1)]
+  return rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${c === '' ? b : `${b.padEnd(w1)}  ${c}`}`).join('\n')
+}
 
 export const USAGE = `Usage: northflank-mock [options]
 
-Options (each also read from the environment variable shown):
-  --port N            port to listen on; 0 picks a free one          PORT (8080)
-  --host ADDR         address to listen on                           HOST (127.0.0.1)
-  --fixtures FILE     JSON fixtures replacing the default project    NORTHFLANK_MOCK_FIXTURES
-  --log-level LEVEL   fatal|error|warn|info|debug|trace|silent       LOG_LEVEL (info)
-  --log-pretty        human-readable logs (needs pino-pretty)        LOG_PRETTY (false)
-  --body-limit BYTES  largest request body accepted                  NORTHFLANK_MOCK_BODY_LIMIT (1048576)
-  --admin-token TOKEN /_mock/* (not health) needs x-mock-admin-token NORTHFLANK_MOCK_ADMIN_TOKEN
-  --journal-size N    requests the journal keeps; 0 turns it off     NORTHFLANK_MOCK_JOURNAL_SIZE (1000)
-  --isolation         one state and journal per API token            NORTHFLANK_MOCK_ISOLATION (false)
-  --state-file FILE   state loaded at start, saved at shutdown       NORTHFLANK_MOCK_STATE_FILE
-  --rate-limit        answer 429 past the rate limit (headers always) NORTHFLANK_MOCK_RATE_LIMIT (false)
-  --rate-limit-max N  requests per window and token                   NORTHFLANK_MOCK_RATE_LIMIT_MAX (1000)
-  --rate-limit-window S  window in seconds                            NORTHFLANK_MOCK_RATE_LIMIT_WINDOW (3600)
-  --latency MS        delay added to every API request                NORTHFLANK_MOCK_LATENCY (0)
-  --rollout-pending MS      time a rollout stays PENDING              NORTHFLANK_MOCK_ROLLOUT_PENDING (0)
-  --rollout-in-progress MS  time it then stays IN_PROGRESS            NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS (0)
-  --help              print this and exit`
+Options (each also read from the environment variable shown; its default in parentheses):
+${table([
+  ...Object.entries(SETTINGS).map(([key, { flag, env, arg, help }]): [string, string, string] => {
+    const fallback = (ConfigSchema.properties[key as keyof Config] as { default?: unknown }).default
+    return [`--${flag}${arg === '' ? '' : ` ${arg}`}`, help, fallback === undefined ? env : `${env} (${String(fallback)})`]
+  }),
+  ['-h, --help', 'print this and exit', ''],
+  ['-v, --version', 'print the version and exit', '']
+])}`
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-export function parseConfig (argv: string[], env: Record<string, string | undefined>): Config | 'help' {
+/** The checked settings; or 'help' or 'version' when asked for, whatever else the command line says. */
+export function parseConfig (argv: string[], env: Record<string, string | undefined>): Config | 'help' | 'version' {
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({
@@ -63,6 +66,7 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         'body-limit': { type: 'string' },
         'admin-token': { type: 'string' },
         'journal-size': { type: 'string' },
+        'journal-bytes': { type: 'string' },
         isolation: { type: 'boolean' },
         'state-file': { type: 'string' },
         'rate-limit': { type: 'boolean' },
@@ -71,13 +75,15 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         latency: { type: 'string' },
         'rollout-pending': { type: 'string' },
         'rollout-in-progress': { type: 'string' },
-        help: { type: 'boolean' }
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
       }
     }).values
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}\n\n${USAGE}`)
   }
   if (values.help === true) return 'help'
+  if (values.version === true) return 'version'
 
   const raw: Record<string, unknown> = {}
   for (const [key, { flag, env: name }] of Object.entries(SETTINGS)) {

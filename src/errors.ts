@@ -1,11 +1,12 @@
 /**
  * Every error the emulator answers with, declared once, and the one place that shapes an error into
- * Northflank's envelope `{"error": {status, message, id, details}}` (reference §3). Handlers and the domain
+ * Northflank's envelope `{"error": {status, message, id, details}}` (docs/northflank-contract.md). Handlers and the domain
  * throw these; src/app.ts has the only error handler. Statuses other than 400 are inferred: the endpoint
  * page lists only 200.
  */
 import { STATUS_CODES } from 'node:http'
 import type { ErrorEnvelope, ValidationProblem } from '../schemas/error.js'
+import type { RouteHint } from './route-hints.js'
 
 export class ApiError extends Error {
   readonly status: number
@@ -30,6 +31,19 @@ const MESSAGE_PROBLEMS = 5
  */
 export const MAX_PROBLEMS = 100
 
+/** Messages name the ids that exist when there are this many or fewer, so that they stay short. */
+export const MAX_KNOWN = 10
+
+/** ` (label: a, b)` naming what exists, or nothing when there are too many (or the caller has none to give). */
+function known (label: string, ids: readonly string[] | undefined): string {
+  if (ids === undefined || ids.length > MAX_KNOWN) return ''
+  return ` (${label}: ${ids.length === 0 ? 'none' : ids.join(', ')})`
+}
+
+function knownDetails (ids: readonly string[] | undefined): { known?: readonly string[] } {
+  return ids === undefined || ids.length > MAX_KNOWN ? {} : { known: ids }
+}
+
 export const Errors = {
   /**
    * `problems` is never empty: a failed validation has at least one. It may hold more than MAX_PROBLEMS:
@@ -53,14 +67,18 @@ export const Errors = {
     `Forbidden: the API token lacks the permission "${permission}"`, { reason: 'missing-permission', permission }),
   noProjectAccess: (projectId: string) => new ApiError(403,
     `Forbidden: the API token has no access to project "${projectId}"`, { reason: 'no-project-access', projectId }),
-  projectNotFound: (projectId: string) => new ApiError(404,
-    `Project "${projectId}" not found`, { projectId }),
-  serviceNotFound: (projectId: string, serviceId: string) => new ApiError(404,
-    `Service "${serviceId}" not found in project "${projectId}"`, { projectId, serviceId }),
-  buildServiceNotFound: (projectId: string, id: string) => new ApiError(404,
-    `body.internal.id: no build service "${id}" in project "${projectId}"`, { projectId, buildServiceId: id }),
-  buildNotFound: (buildServiceId: string, buildId: string) => new ApiError(404,
-    `body.internal.buildId: build service "${buildServiceId}" has no build "${buildId}"`, { buildServiceId, buildId }),
+  // The 404s name what exists when it is short to say (`projects`: those the caller may learn of).
+  projectNotFound: (projectId: string, projects?: readonly string[]) => new ApiError(404,
+    `Project "${projectId}" not found${known('projects', projects)}`, { projectId, ...knownDetails(projects) }),
+  serviceNotFound: (projectId: string, serviceId: string, services?: readonly string[]) => new ApiError(404,
+    `Service "${serviceId}" not found in project "${projectId}"${known('its services', services)}`,
+    { projectId, serviceId, ...knownDetails(services) }),
+  buildServiceNotFound: (projectId: string, id: string, buildServices?: readonly string[]) => new ApiError(404,
+    `body.internal.id: no build service "${id}" in project "${projectId}"${known('its build services', buildServices)}`,
+    { projectId, buildServiceId: id, ...knownDetails(buildServices) }),
+  buildNotFound: (buildServiceId: string, buildId: string, builds?: readonly string[]) => new ApiError(404,
+    `body.internal.buildId: build service "${buildServiceId}" has no build "${buildId}"${known('its builds', builds)}`,
+    { buildServiceId, buildId, ...knownDetails(builds) }),
   commitNotBuilt: (buildServiceId: string, sha: string, branch?: string) => new ApiError(404,
     `body.internal.buildSHA: build service "${buildServiceId}" has not built commit ${sha}` +
       (branch === undefined ? '' : ` on branch "${branch}"`),
@@ -68,15 +86,28 @@ export const Errors = {
   buildMismatch: (field: 'branch' | 'buildSHA', buildId: string, sent: string, actual: string) => new ApiError(409,
     `body.internal.${field} is "${sent}" but build "${buildId}" is of ${field === 'branch' ? 'branch' : 'commit'} "${actual}"`,
     { field, buildId, sent, actual }),
-  buildServiceRequired: (serviceId: string) => new ApiError(400,
-    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet`,
-    { errors: [{ path: 'body.internal.id', rule: 'required', expected: 'id', message: 'body.internal.id is required' }] }),
+  // The body is valid (every internal field is optional on the wire) but does not fit this service: 409.
+  buildServiceRequired: (serviceId: string, projectId: string, buildServices: readonly string[]) => new ApiError(409,
+    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet, so name the one ` +
+      `to deploy from${known(`build services in project "${projectId}"`, buildServices)}`,
+    { serviceId, field: 'body.internal.id', ...knownDetails(buildServices) }),
   imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
     `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
       '(external or internal)', { serviceId, serviceType }),
-  noDeployment: (serviceId: string) => new ApiError(409,
-    `Service "${serviceId}" is a build service: it has no deployment to update`, { serviceId, serviceType: 'build' }),
-  routeNotFound: (method: string, url: string) => new ApiError(404, `Route ${method} ${url} not found`, { method, url }),
+  noDeployment: (serviceId: string, serviceType: string) => new ApiError(409,
+    serviceType === 'build'
+      ? `Service "${serviceId}" is a build service: it has no deployment to update`
+      : `Service "${serviceId}" (a ${serviceType} service) has no deployment to update`,
+    { serviceId, serviceType }),
+  /**
+   * `notEmulated`: the request is for a Northflank endpoint the emulator does not have, written as its
+   * docs write it (e.g. PATCH /v1/projects/{projectId}/services/deployment/{serviceId}).
+   */
+  routeNotFound: (method: string, url: string, hints: RouteHint[] = [], notEmulated?: string) => new ApiError(404,
+    `No route ${method} ${url}.` +
+      (hints.length === 0 ? '' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`) +
+      (notEmulated === undefined ? '' : ` (Northflank's ${notEmulated} is not emulated)`),
+    { method, url, hints }),
   methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
     `Method ${method} is not allowed on ${url}; use ${allowed.join(' or ')}`, { method, allowed },
     { allow: allowed.join(', ') }),
@@ -102,6 +133,10 @@ export const Errors = {
   isolationOff: () => new ApiError(400,
     'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
+  adminRouteNotFound: (method: string, url: string, hints: RouteHint[] = []) => new ApiError(404,
+    `No admin route ${method} ${url}.` +
+      (hints.length === 0 ? ' GET /openapi.json lists them (tag "Mock admin")' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`),
+    { method, url, hints }),
   tooManyNamespaces: (max: number) => new ApiError(503,
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
     { reason: 'too-many-namespaces', max }),
@@ -110,7 +145,7 @@ export const Errors = {
     'body.faults: fault rules are shared by every namespace; load them without ?token=, or add them with POST /_mock/faults',
     { reason: 'scoped-faults' }),
   invalidState: (message: string) => new ApiError(400, message, { reason: 'invalid-state' }),
-  // Reference §4: Northflank limits each token; the 429's message and details are not published (inferred).
+  // Northflank limits each token (docs/northflank-contract.md); the 429's message and details are not published (inferred).
   rateLimited: (limit: number, retryAfterSeconds: number) => new ApiError(429,
     `Rate limit exceeded: ${limit} requests per window; retry in ${retryAfterSeconds} s`,
     { reason: 'rate-limited', limit, retryAfter: retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) }),
@@ -122,6 +157,13 @@ export const Errors = {
   faultRuleExists: (id: string) => new ApiError(409, `A fault rule "${id}" exists already`, { id }),
   tooManyFaultRules: (max: number) => new ApiError(409,
     `At most ${max} fault rules at once: remove some first (DELETE /_mock/faults)`, { max }),
+  authorizationNotMatchable: () => new ApiError(400,
+    'body.headers.authorization: the journal redacts it, so only "Bearer ***" (a bearer token was sent) or "***" can match; ' +
+      'to check which token was used, verify with ?token= (isolation)', { reason: 'authorization-redacted' }),
+  verificationFailed: (expected: string, matched: number, details: { count: unknown, nearMisses: unknown[], journalTruncated: boolean }) =>
+    new ApiError(406, `expected ${expected}, saw ${matched}` +
+      (details.journalTruncated ? ' (the journal dropped entries since it was last cleared: older requests are not counted)' : ''),
+    { reason: 'verification-failed', matched, ...details }),
   clockNotManual: () => new ApiError(409,
     'The clock is not manual: PUT /_mock/clock {"mode":"manual"} first', { mode: 'system' })
 }

@@ -12,12 +12,16 @@ import { buildApp, type AppOptions } from './app.js'
 import { createAdminClient, type AdminClient } from './client.js'
 
 export { buildApp, type AppOptions } from './app.js'
-export { AdminError, createAdminClient, type AdminClient, type AdminClientOptions, type JournalFilter, type JournalOptions, type Scope } from './client.js'
+export {
+  AdminError, createAdminClient, VerificationError, type AdminClient, type AdminClientOptions, type JournalFilter, type JournalOptions, type Scope
+} from './client.js'
+export { ManualClock, type Clock } from './domain/clock.js'
 export { defaultFixtures } from './domain/fixtures.js'
 export { VERSION } from './version.js'
-export type { Health, JournalEntry, StateDump } from '../schemas/admin.js'
-export type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
+export type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
+export type { ClockSet, ClockState, FaultRule, FaultRuleInput, RateLimitSettings } from '../schemas/faults.js'
 export type { Fixtures } from '../schemas/fixtures.js'
+export type { CountExpectation, NearMiss, VerifyQuery } from '../schemas/verify.js'
 
 export interface StartOptions extends AppOptions {
   /** Default 0: a free port chosen by the system. */

@@ -5,7 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { SwaggerOptions } from '@fastify/swagger'
+import { ConfigSchema } from '../schemas/config.js'
 import { VERSION } from './version.js'
+
+/** Where `northflank-mock` listens when started without --host and --port. */
+const DEFAULT_URL = `http://${ConfigSchema.properties.host.default}:${ConfigSchema.properties.port.default}`
 
 /** Options for @fastify/swagger; registered in buildApp before any route, so that it sees them all. */
 export const openapiOptions: SwaggerOptions = {
@@ -16,8 +20,16 @@ export const openapiOptions: SwaggerOptions = {
       title: 'northflank-mock',
       version: VERSION,
       description: 'A local emulator of Northflank\'s "Update service deployment" API and the two read endpoints ' +
-        'that show its effect. Every non-200 answer is Northflank\'s error envelope.'
+        'that show its effect. Every non-200 answer is Northflank\'s error envelope.',
+      // The project's name, not a person: the README is where to ask.
+      contact: { name: 'northflank-mock' },
+      // As package.json says; an SPDX identifier, so no URL is needed (OpenAPI 3.1 License Object).
+      license: { name: 'MIT', identifier: 'MIT' }
     },
+    servers: [{
+      url: DEFAULT_URL,
+      description: 'The default address; an emulator started with other --host or --port options serves the same paths there'
+    }],
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearerAuth: [] }],
     tags: [
@@ -34,15 +46,15 @@ export const openapiOptions: SwaggerOptions = {
 }
 
 /**
- * GET /v1/swagger-json and GET /openapi.json. The document is built once, when the app is ready (every
- * route is known by then), and served as the same cached text afterwards.
+ * GET /v1/swagger-json and GET /openapi.json. The document is built when first asked for (every route is
+ * known by then; an emulator started per test rarely serves it) and served as the same text afterwards.
  */
-export async function openapiRoutes (app: FastifyInstance): Promise<void> {
-  let document = ''
-  app.addHook('onReady', async () => {
-    document = JSON.stringify(app.swagger())
-  })
+export function openapiRoutes (app: FastifyInstance): void {
+  let document: string | undefined
   for (const url of ['/v1/swagger-json', '/openapi.json']) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(document))
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+      document ??= JSON.stringify(app.swagger())
+      return reply.type('application/json; charset=utf-8').send(document)
+    })
   }
 }

@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 /** The command line: flags and environment → config → listen; closes cleanly on SIGTERM/SIGINT. */
 
-// A signal during start-up exits at once. Installed before the modules below load (~0.3 s): as a
-// container's PID 1, Node ignores a signal it has no handler for, and Docker would wait 10 s to kill it.
+// A signal during start-up exits at once. Installed before anything else loads (the built server.js is
+// a few kB; src/build/build.mjs puts the rest in chunks, each loaded by an import below): as a container's
+// PID 1, Node ignores a signal it has no handler for, and Docker would wait 10 s to kill it.
 // Until the server exists there is nothing to close; closeWithGrace takes over once it does.
 const exitEarly = process.exit.bind(process, 0)
 process.once('SIGTERM', exitEarly)
 process.once('SIGINT', exitEarly)
 
-const { default: closeWithGrace } = await import('close-with-grace')
-const { buildApp } = await import('./app.js')
+// --help, --version and a bad flag need only these: they answer without loading the server.
 const { ConfigError, parseConfig, USAGE } = await import('./config.js')
-const { FixturesError, readFixturesFile } = await import('./domain/fixtures.js')
-const { StateFileError } = await import('./domain/persistence.js')
-const { createAjv } = await import('./validation.js')
 const { VERSION } = await import('./version.js')
+
+/** Errors that are the user's to fix (a flag, a file): their message alone, without a stack. */
+const userErrors: Array<abstract new (...args: never[]) => Error> = [ConfigError]
 
 /**
  * The log's stdout: one write per turn of the event loop instead of one per line. Under load, the lines
@@ -37,18 +37,53 @@ function batchedStdout (): { write: (line: string) => void } {
   }
 }
 
+/**
+ * The log's stdout with --log-pretty: each line formatted by pino-pretty, in this thread and at once (its
+ * transport would run in a worker and resolve the package by name from pino's folder). pino-pretty is an
+ * optional peer dependency, so an installed copy may not have it: then a message says how to get it.
+ */
+async function prettyStdout (): Promise<{ write: (line: string) => void }> {
+  let prettyFactory: typeof import('pino-pretty').prettyFactory
+  try {
+    ({ prettyFactory } = await import('pino-pretty'))
+  // Reached only where pino-pretty is absent: never here (a dev dependency), so test/e2e/install.sh checks
+  // this message from installed copies. Hence:
+  /* c8 ignore start */
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new ConfigError('--log-pretty needs the pino-pretty package, which is not installed: install it beside ' +
+      'northflank-mock (npm install --save-dev pino-pretty), or pipe the JSON logs through `npx pino-pretty`')
+  }
+  /* c8 ignore stop */
+  const pretty = prettyFactory({})
+  return { write: (line) => { process.stdout.write(pretty(line)) } }
+}
+
 async function main (): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env)
   if (config === 'help') {
     console.log(USAGE)
     return
   }
+  if (config === 'version') {
+    console.log(VERSION)
+    return
+  }
+  const log = config.logPretty ? await prettyStdout() : batchedStdout()
+
+  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
+    await Promise.all([
+      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js'),
+      import('./problems.js')
+    ])
+  userErrors.push(FixturesError, StateFileError)
   const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(createAjv(), config.fixtures)
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,
     adminToken: config.adminToken,
     journalSize: config.journalSize,
+    journalBytes: config.journalBytes,
     isolation: config.isolation,
     stateFile: config.stateFile,
     behaviour: {
@@ -56,10 +91,7 @@ async function main (): Promise<void> {
       rollout: { pendingMs: config.rolloutPending, inProgressMs: config.rolloutInProgress },
       rateLimit: { enforce: config.rateLimit, max: config.rateLimitMax, windowSeconds: config.rateLimitWindow }
     },
-    logger: {
-      level: config.logLevel,
-      ...(config.logPretty ? { transport: { target: 'pino-pretty' } } : { stream: batchedStdout() })
-    }
+    logger: { level: config.logLevel, stream: log }
   })
 
   // SIGTERM/SIGINT (and a crash) close the server; a second signal, or 10 s, exits at once. Idle keep-alive
@@ -84,7 +116,7 @@ async function main (): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof FixturesError || err instanceof StateFileError) {
+  if (err instanceof Error && userErrors.some((type) => err instanceof type)) {
     console.error(`northflank-mock: ${err.message}`)
   } else {
     console.error(err)

@@ -1,43 +1,14 @@
 /**
- * Request validation exactly as sent: Fastify's default Ajv coerces types, removes unknown keys and fills
- * defaults, and would accept `{"docker":{"configType":"default"},"bogus":1}` (reference §2, "Traps"). This
- * Ajv does none of that, runs every pattern through its linear-time rewrite, and turns Ajv's errors into
- * problems a person can act on.
+ * Fastify's validator compiler for every route: request parts are checked exactly as sent by the Ajv of
+ * src/problems.ts (Fastify's default Ajv coerces types, removes unknown keys and fills defaults, and would
+ * accept `{"docker":{"configType":"default"},"bogus":1}`; see "The request body" in
+ * docs/northflank-contract.md), and a failure is the 400 of Errors.validation.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv, ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
 import { DEPLOYMENT_VARIANTS, UpdateDeploymentBodySchema, variantOf } from '../schemas/deployment.js'
-import type { ValidationProblem } from '../schemas/error.js'
-import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
 import { Errors, MAX_PROBLEMS } from './errors.js'
-
-/** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
-function linearRegExp (pattern: string, flags: string): RegExp {
-  return new RegExp(LINEAR_REWRITES.get(pattern) ?? pattern, flags)
-}
-linearRegExp.code = 'linearRegExp'
-
-export function createAjv (): Ajv {
-  return new Ajv({
-    allErrors: true, // report every problem at once, not the first
-    verbose: true, // errors carry the data and schema they concern, for the messages below
-    coerceTypes: false,
-    removeAdditional: false,
-    useDefaults: false,
-    strict: true,
-    strictRequired: false, // the if/then blocks require fields the object declares, not the then-branch itself
-    code: { regExp: linearRegExp },
-    // The one format the schemas use (fixtures' timestamps); ajv-formats would bring dozens for it.
-    formats: { 'date-time': { type: 'string', validate: isDateTime } }
-  })
-}
-
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i
-
-/** An RFC 3339 date-time that names a real instant. */
-export function isDateTime (value: string): boolean {
-  return RFC3339.test(value) && !Number.isNaN(Date.parse(value))
-}
+import { problemsOf } from './problems.js'
 
 /**
  * Root schemas that are a oneOf of variants, with the function that tells which variant a value means.
@@ -45,7 +16,7 @@ export function isDateTime (value: string): boolean {
  * variantOf picks the only variant that could match (see schemas/deployment.ts), and the others all fail.
  * So a failure reports that variant's problems only, not the noise of every branch, and no work is spent
  * on branches that cannot match (a 1 MiB body of unknown keys produced 3 × 96,000 errors, one set per
- * branch; now one set). test/validation-variants.test.ts checks both against the whole oneOf.
+ * branch; now one set). test/contract/validation-variants.test.ts checks both against the whole oneOf.
  */
 const variantChoosers = new WeakMap<object, { choose: (data: unknown) => number, variants: readonly object[] }>([
   [UpdateDeploymentBodySchema, { choose: variantOf, variants: DEPLOYMENT_VARIANTS }]
@@ -57,6 +28,9 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
     const chooser = variantChoosers.get(schema)
     const schemas = chooser === undefined ? [schema] : chooser.variants
     const choose = chooser?.choose ?? (() => 0)
+    // Keys a misspelled top-level key may have meant: those of every variant, not only the one chosen
+    // (`{"extrenal":…}` is checked as the unchanged variant, which has no `external`).
+    const rootKeys = chooser === undefined ? undefined : [...new Set(schemas.flatMap((v) => Object.keys((v as { properties: object }).properties)))]
     // Compiled on first use: compiling every route's schemas up front was half of start-up (about 100 ms
     // of Ajv for 39 schemas, mostly admin documents that a run may never receive).
     const validators: Array<ValidateFunction | undefined> = []
@@ -64,110 +38,7 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
       const i = choose(data)
       const validate = validators[i] ??= ajv.compile(schemas[i] as object)
       if (validate(data)) return { value: data }
-      return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1)) }
+      return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)) }
     }
   }
-}
-
-/** Problems for a failed validation, in the order Ajv found them; at most `limit`. */
-export function problemsOf (validate: ValidateFunction, data: unknown, part: string, limit = Infinity): ValidationProblem[] {
-  let errors = validate.errors as ErrorObject[] // set whenever validation fails
-  // A nested oneOf (buildSHA) is reported once, as itself, rather than as each branch's complaint.
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
-  errors = errors.filter((e) => e.keyword !== 'if' && !oneOfs.some((p) => e.schemaPath.startsWith(p)))
-
-  return errors.slice(0, limit).map((e) => describe(e, part))
-}
-
-function describe (e: ErrorObject, part: string): ValidationProblem {
-  const at = pathOf(part, e.instancePath)
-  const params = e.params as Record<string, unknown>
-  switch (e.keyword) {
-    case 'required': {
-      const field = String(params.missingProperty)
-      const path = child(at, field)
-      // An if/then of schemas/deployment.ts: name the configType that makes the field required.
-      const configType = e.schemaPath.includes('/then/') ? (e.data as { configType?: unknown }).configType : undefined
-      const when = typeof configType === 'string' ? ` when configType is ${configType}` : ''
-      return { path, rule: 'required', expected: field, message: `${path} is required${when}` }
-    }
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty)
-      const path = child(at, key)
-      // TypeBox objects always carry `properties`, empty or not.
-      const allowed = Object.keys((e.parentSchema as { properties: object }).properties)
-      const both = e.instancePath === '' && (key === 'external' || key === 'internal')
-        ? ' (a body has external or internal, not both)'
-        : ''
-      return {
-        path,
-        rule: 'additionalProperties',
-        expected: allowed,
-        message: `${path} is not allowed${both}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`
-      }
-    }
-    case 'type':
-      return { path: at, rule: 'type', expected: params.type, message: `${at} must be ${article(String(params.type))}` }
-    case 'pattern': {
-      const pattern = String(params.pattern)
-      const hint = PATTERN_HINTS.get(pattern)
-      return {
-        path: at,
-        rule: 'pattern',
-        expected: pattern,
-        message: `${at} must match pattern ${pattern}${hint === undefined ? '' : ` (${hint})`}`
-      }
-    }
-    case 'minLength':
-    case 'maxLength': {
-      const limit = Number(params.limit)
-      const bound = e.keyword === 'minLength' ? 'at least' : 'at most'
-      return { path: at, rule: e.keyword, expected: limit, message: `${at} must be ${bound} ${limit} characters long` }
-    }
-    case 'enum': {
-      const values = params.allowedValues as unknown[]
-      return { path: at, rule: 'enum', expected: values, message: `${at} must be one of: ${values.map(String).join(', ')}` }
-    }
-    case 'oneOf': {
-      const branches = (e.schema as object[]).map(summary)
-      return { path: at, rule: 'oneOf', expected: branches, message: `${at} must be ${branches.join(' or ')}` }
-    }
-    default:
-      return { path: at, rule: e.keyword, expected: params, message: `${at} ${e.message as string}` }
-  }
-}
-
-/** A schema in a few words, for oneOf messages: `a string of exactly 40 characters`, `"latest"`. */
-function summary (schema: object): string {
-  const s = schema as { type?: string, enum?: unknown[], minLength?: number, maxLength?: number }
-  if (s.enum !== undefined) return s.enum.map((v) => JSON.stringify(v)).join(' or ')
-  if (s.type === 'string' && s.minLength !== undefined && s.minLength === s.maxLength) {
-    return `a string of exactly ${s.minLength} characters`
-  }
-  return article(s.type ?? 'value')
-}
-
-function article (type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
-}
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
-/** Longer keys are cut in paths, so a 1 MiB key does not make a 3 MB answer. */
-const MAX_KEY_SHOWN = 64
-
-const INDEX = /^(?:0|[1-9]\d*)$/
-
-function child (path: string, key: string): string {
-  if (key.length > MAX_KEY_SHOWN) return `${path}[${JSON.stringify(key.slice(0, MAX_KEY_SHOWN))}…]`
-  if (IDENTIFIER.test(key)) return `${path}.${key}`
-  return INDEX.test(key) ? `${path}[${key}]` : `${path}[${JSON.stringify(key)}]`
-}
-
-/** `/external/imagePath` → `body.external.imagePath` (JSON pointer unescaped). */
-function pathOf (part: string, pointer: string): string {
-  if (pointer === '') return part
-  return pointer.slice(1).split('/')
-    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
-    // Digits are array indices (fixtures documents have arrays): projects[0], not projects["0"].
-    .reduce((path, t) => /^\d+$/.test(t) ? `${path}[${t}]` : child(path, t), part)
 }

@@ -6,7 +6,8 @@ import t from 'tap'
 import { Emulator } from '../src/domain/emulator.js'
 import { defaultFixtures } from '../src/domain/fixtures.js'
 import { updateDeployment } from '../src/domain/deployments.js'
-import { createAjv, problemsOf } from '../src/validation.js'
+import { editDistance, nearMatches } from '../src/near-match.js'
+import { createAjv, problemsOf } from '../src/problems.js'
 import { packageVersion } from '../src/version.js'
 
 t.test('problemsOf describes rules beyond the body schema\'s own plainly', async (t) => {
@@ -29,10 +30,14 @@ t.test('problemsOf describes rules beyond the body schema\'s own plainly', async
     'thing.a[1]', 'array indexes read as indexes')
   t.equal(check({ type: 'object', properties: { 'a/b': { type: 'string' } } }, { 'a/b': 1 })[0]?.path,
     'thing["a/b"]', 'JSON-pointer escapes are undone')
+  t.equal(check({ type: 'object', properties: {}, minProperties: 2 }, {})[0]?.message, 'thing must have at least 2 keys',
+    'a count of keys is said in words')
+  t.equal(check({ type: 'object', properties: { a: {}, b: {} }, maxProperties: 1 }, { a: 1, b: 2 })[0]?.message,
+    'thing must have at most 1 key of: a, b')
 })
 
 t.test('Emulator.reset returns the state to the fixtures', async (t) => {
-  const emulator = new Emulator(defaultFixtures(), { now: () => new Date(0) })
+  const emulator = new Emulator(defaultFixtures(), { clock: { now: () => new Date(0) } })
   updateDeployment(emulator.state, 'default-project', 'example-service', { external: { imagePath: 'x:1' } }, emulator.clock.now())
   emulator.reset()
   const svc = emulator.state.projects.get('default-project')?.services.get('example-service')
@@ -46,4 +51,33 @@ t.test('packageVersion reads the nearest package.json up the tree, or says 0.0.0
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'x', version: '9.8.7' }))
   t.equal(packageVersion(pathToFileURL(join(root, 'dist', 'src', 'version.js')).href), '9.8.7')
   t.equal(packageVersion(pathToFileURL('/version.js').href), '0.0.0')
+})
+
+t.test('editDistance counts insertions, deletions, substitutions and adjacent swaps as one edit each', async (t) => {
+  const cases: Array<[string, string, number]> = [
+    ['', '', 0], ['', 'abc', 3], ['abc', '', 3], ['external', 'external', 0],
+    ['extrenal', 'external', 1], // a swap
+    ['externl', 'external', 1], ['externall', 'external', 1], ['exturnal', 'external', 1],
+    ['kitten', 'sitting', 3], ['ca', 'abc', 3], ['internal', 'external', 2]
+  ]
+  for (const [a, b, d] of cases) {
+    t.equal(editDistance(a, b), d, `${JSON.stringify(a)} → ${JSON.stringify(b)}`)
+    t.equal(editDistance(b, a), d, 'and back')
+  }
+})
+
+t.test('nearMatches names the close candidates, closest first, and nothing for a stranger', async (t) => {
+  const top = ['external', 'docker', 'internal', 'buildpack']
+  t.same(nearMatches('extrenal', top), ['external'])
+  t.same(nearMatches('Docker', top), ['docker'], 'case is not an edit')
+  t.same(nearMatches('intrnal', top), ['internal'])
+  t.same(nearMatches('ternal', top), ['external', 'internal'], 'ties in the candidates\' order')
+  t.same(nearMatches('imagepath', ['imagePath', 'credentials']), ['imagePath'])
+  t.same(nearMatches('buildSha', ['id', 'branch', 'buildSHA', 'buildId']), ['buildSHA'], 'the closest only, not buildId')
+  t.same(nearMatches('bogus', top), [])
+  t.same(nearMatches('k0', ['id']), [], 'two edits are too many for a two-letter key')
+  t.same(nearMatches('docker', top), [], 'a candidate itself is no typo')
+  t.same(nearMatches('extrenal', ['externals', 'external']), ['external'], 'a closer one replaces a farther one found first')
+  t.same(nearMatches('Docker', ['docker', 'dockers']), ['docker'], 'a farther one found later is left out')
+  t.same(nearMatches('x'.repeat(1 << 20), top), [], 'a huge key is dismissed by its length')
 })

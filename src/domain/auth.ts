@@ -1,4 +1,4 @@
-/** Who may call what (reference §1). No Fastify here: the caller passes the header and the route's needs. */
+/** Who may call what (docs/northflank-contract.md, "Authentication and permissions"). No Fastify here: the caller passes the header and the route's needs. */
 import { Errors } from '../errors.js'
 import type { State } from './model.js'
 
@@ -9,15 +9,20 @@ export const Permissions = {
   readService: 'Project > Services > General > Read'
 } as const
 
-// RFC 6750 §2.1: the scheme is case-insensitive; a b64token follows one space.
+// RFC 6750, section 2.1 (https://www.rfc-editor.org/rfc/rfc6750#section-2.1): the scheme is case-insensitive; a b64token follows one space.
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
+
+/** The token of a well-formed `Authorization: Bearer` header, else undefined. */
+export function bearerOf (header: string | undefined): string | undefined {
+  return header === undefined ? undefined : BEARER.exec(header)?.[1]
+}
 
 /** The token of an `Authorization` header, or a 401. */
 export function bearerToken (header: string | undefined): string {
   if (header === undefined || header === '') throw Errors.missingToken()
-  const match = BEARER.exec(header)
-  if (match === null) throw Errors.malformedToken()
-  return match[1] as string
+  const token = bearerOf(header)
+  if (token === undefined) throw Errors.malformedToken()
+  return token
 }
 
 /**

@@ -1,8 +1,12 @@
 /**
- * Time for the emulator: the system's, or a manual one that only moves when told to (admin API
- * `/_mock/clock`), so a test can walk a rollout through its steps without waiting. No Fastify here.
+ * Time for the emulated API: the system's, or a manual one that only moves when told to (admin API
+ * `/_mock/clock`), so a test can walk a rollout through its steps, or a rate-limit window to its end,
+ * without waiting. Injected delays run on it too: with a manual clock, a delayed request is released when
+ * the clock is advanced past its delay (docs/faults-and-rollouts.md). No Fastify here.
  */
-import type { Clock } from './emulator.js'
+
+export interface Clock { now: () => Date }
+export const systemClock: Clock = { now: () => new Date() }
 
 /** A clock that stands still until advanced. */
 export class ManualClock implements Clock {
@@ -27,14 +31,22 @@ export class ManualClock implements Clock {
 
 export type ClockMode = 'system' | 'manual'
 
+/** A pending `sleep`: due at `due` on the clock; `timer` while the clock is the system's. */
+interface Sleeper {
+  due: number
+  wake: () => void
+  timer: NodeJS.Timeout | undefined
+}
+
 /**
  * The emulator's clock: its base clock (the system's, or the one the app was built with) until switched
  * to manual, then a ManualClock starting where the base clock stood.
  */
 export class ControlledClock implements Clock {
   private manual: ManualClock | undefined
+  private readonly sleepers = new Set<Sleeper>()
 
-  constructor (readonly base: Clock) {}
+  constructor (readonly base: Clock = systemClock) {}
 
   get mode (): ClockMode {
     return this.manual === undefined ? 'system' : 'manual'
@@ -44,19 +56,81 @@ export class ControlledClock implements Clock {
     return this.manual === undefined ? this.base.now() : this.manual.now()
   }
 
+  /** `now()` in epoch milliseconds, without a Date when the base clock is the system's (the hot path). */
+  millis (): number {
+    if (this.manual !== undefined) return this.manual.now().getTime()
+    return this.base === systemClock ? Date.now() : this.base.now().getTime()
+  }
+
   /** Stops time at `at`, or where it stands now. */
   setManual (at: Date = this.now()): void {
-    this.manual = new ManualClock(at)
+    this.rebase(() => { this.manual = new ManualClock(at) })
   }
 
   setSystem (): void {
-    this.manual = undefined
+    if (this.manual !== undefined) this.rebase(() => { this.manual = undefined })
   }
 
-  /** Moves a manual clock forward; false when the clock is not manual. */
+  /** Moves a manual clock forward, releasing the sleeps now due; false when the clock is not manual. */
   advance (ms: number): boolean {
     if (this.manual === undefined) return false
     this.manual.advance(ms)
+    this.wakeDue()
     return true
+  }
+
+  /**
+   * Resolves after `ms` on this clock: a timer while the clock is the system's; with a manual clock, when
+   * it is advanced past the due time. `release()` ends every pending sleep at once (closing the app).
+   */
+  sleep (ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper: Sleeper = {
+        due: this.millis() + ms,
+        timer: undefined,
+        wake: () => {
+          clearTimeout(sleeper.timer)
+          this.sleepers.delete(sleeper)
+          resolve()
+        }
+      }
+      this.sleepers.add(sleeper)
+      this.arm(sleeper)
+    })
+  }
+
+  /** Ends every pending sleep now. */
+  release (): void {
+    for (const sleeper of [...this.sleepers]) sleeper.wake()
+  }
+
+  /** How many sleeps are pending (for tests and the admin API's view). */
+  get sleeping (): number {
+    return this.sleepers.size
+  }
+
+  /** Switches the time source, keeping what each pending sleep has left to wait. */
+  private rebase (change: () => void): void {
+    const before = this.millis()
+    const left = [...this.sleepers].map((s) => [s, s.due - before] as const)
+    change()
+    const after = this.millis()
+    for (const [sleeper, ms] of left) {
+      clearTimeout(sleeper.timer)
+      sleeper.timer = undefined
+      sleeper.due = after + ms
+      this.arm(sleeper)
+    }
+    this.wakeDue()
+  }
+
+  private arm (sleeper: Sleeper): void {
+    if (this.manual !== undefined) return
+    sleeper.timer = setTimeout(sleeper.wake, Math.max(0, sleeper.due - this.millis()))
+  }
+
+  private wakeDue (): void {
+    const now = this.millis()
+    for (const sleeper of [...this.sleepers]) if (sleeper.due <= now) sleeper.wake()
   }
 }

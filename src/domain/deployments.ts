@@ -1,6 +1,6 @@
 /**
  * What an accepted "Update service deployment" body does to a service, and what the read endpoints show.
- * Rules the docs do not state outright are marked "Inferred" and listed in the README.
+ * Rules the docs do not state outright are marked "Inferred" and listed in docs/fidelity.md.
  */
 import type { InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'
@@ -13,13 +13,23 @@ const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/de
 
 export function findProject (state: State, projectId: string): Project {
   const project = state.projects.get(projectId)
-  if (project === undefined) throw Errors.projectNotFound(projectId)
+  if (project === undefined) throw Errors.projectNotFound(projectId, listableProjects(state))
   return project
 }
 
+/**
+ * The project ids a 404 may name: all of them, unless some token is restricted to projects. Such a
+ * token must learn nothing of the others (src/domain/auth.ts), and this 404 does not know whose it is.
+ */
+function listableProjects (state: State): string[] | undefined {
+  for (const grant of state.tokens?.values() ?? []) if (grant.projects !== undefined) return undefined
+  return [...state.projects.keys()]
+}
+
 export function findService (state: State, projectId: string, serviceId: string): Service {
-  const service = findProject(state, projectId).services.get(serviceId)
-  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId)
+  const project = findProject(state, projectId)
+  const service = project.services.get(serviceId)
+  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId, [...project.services.keys()])
   return service
 }
 
@@ -40,10 +50,11 @@ export function updateDeployment (
   const service = findService(state, projectId, serviceId)
   const current = service.deployment
   // Inferred: a build service has nothing to deploy, whatever the variant.
-  if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId)
+  if (service.serviceType === 'build' || current === undefined) throw Errors.noDeployment(serviceId, service.serviceType)
   const changesSource = 'external' in body || 'internal' in body
-  // Only deployment services choose their image (reference §5: PatchServiceCombinedData has no
-  // internal/external). Inferred: 409, as the body is valid but does not fit the service.
+  // Only deployment services choose their image (docs/northflank-contract.md, "What the read endpoints
+  // show": the client's PatchServiceCombinedData has no internal/external). Inferred: 409, as the body is
+  // valid but does not fit the service.
   if (changesSource && service.serviceType !== 'deployment') throw Errors.imageSourceFixed(serviceId, service.serviceType)
 
   let source = current.source
@@ -60,7 +71,7 @@ export function updateDeployment (
   }
   const deployedSHA = next.source?.kind === 'internal' ? next.source.deployedSHA : undefined
   // `latest` with no build yet: updated, but nothing to roll out until a build exists (docs).
-  const waitingForBuild = next.source?.kind === 'internal' && deployedSHA === undefined
+  const waitingForBuild = awaitsBuild(project, next.source)
   const rollout = startRollout(waitingForBuild ? immediate() : plan(), now, deployedSHA, waitingForBuild)
   service.deployment = next
   service.status = { rollout }
@@ -78,10 +89,10 @@ export function updateDeployment (
 function resolveInternal (project: Project, service: Service, req: InternalDeployment['internal']): ImageSource {
   const prev = service.deployment?.source?.kind === 'internal' ? service.deployment.source : undefined
   const id = req.id ?? prev?.buildServiceId
-  if (id === undefined) throw Errors.buildServiceRequired(service.id)
+  if (id === undefined) throw Errors.buildServiceRequired(service.id, project.id, buildServiceIds(project))
   // Inferred: combined services build too, so they can be deployed from, like build services.
   const builder = project.services.get(id)?.builder
-  if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id)
+  if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id, buildServiceIds(project))
   const same = prev !== undefined && prev.buildServiceId === id
   let branch = req.branch ?? (same ? prev.branch : undefined)
   let buildSHA = req.buildSHA
@@ -98,7 +109,7 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   let build: Build | undefined
   if (requestedBuildId !== undefined) {
     build = builder.builds?.find((b) => b.id === requestedBuildId)
-    if (builder.builds !== undefined && build === undefined) throw Errors.buildNotFound(id, requestedBuildId)
+    if (builder.builds !== undefined && build === undefined) throw Errors.buildNotFound(id, requestedBuildId, builder.builds.map((b) => b.id))
     if (build !== undefined) {
       if (req.branch !== undefined && req.branch !== build.branch) throw Errors.buildMismatch('branch', build.id, req.branch, build.branch)
       if (buildSHA !== undefined && buildSHA !== 'latest' && buildSHA !== build.sha) throw Errors.buildMismatch('buildSHA', build.id, buildSHA, build.sha)
@@ -131,6 +142,11 @@ function resolveInternal (project: Project, service: Service, req: InternalDeplo
   }
 }
 
+/** The services of a project that can be deployed from: build and combined services. */
+function buildServiceIds (project: Project): string[] {
+  return [...project.services.values()].filter((s) => s.builder !== undefined).map((s) => s.id)
+}
+
 function latestBuild (builder: Builder, branch: string): Build | undefined {
   let latest: Build | undefined
   for (const b of builder.builds ?? []) {
@@ -139,20 +155,31 @@ function latestBuild (builder: Builder, branch: string): Build | undefined {
   return latest
 }
 
-/** Whether instances run: an internal source with no build yet runs none. */
-function runningInstances (d: Deployment): number {
-  return d.source?.kind === 'internal' && d.source.deployedSHA === undefined ? 0 : d.instances
+/**
+ * Whether a deployment waits for a build: the docs' `latest` "with no build available for the branch".
+ * Inferred: a build service whose builds are not listed (fixtures without `builds`) has every build a
+ * request names, and a latest build on every branch, so deploying from it never waits; the commit of such
+ * a build is unknown, so `deployedSHA` is absent unless the request sent a commit.
+ */
+function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
+  if (source?.kind !== 'internal' || source.deployedSHA !== undefined) return false
+  return project.services.get(source.buildServiceId)?.builder?.builds !== undefined
 }
 
-/** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (reference §5). */
+/** Instances that run: none while the deployment waits for a build. */
+function runningInstances (project: Project, d: Deployment): number {
+  return awaitsBuild(project, d.source) ? 0 : d.instances
+}
+
+/** GET …/services/{serviceId}/deployment, shaped as the real API shapes it (docs/northflank-contract.md, "What the read endpoints show"). */
 export function readDeployment (state: State, projectId: string, serviceId: string): DeploymentRead {
   const project = findProject(state, projectId)
   const service = findService(state, projectId, serviceId)
   const d = service.deployment
-  if (d === undefined) throw Errors.noDeployment(serviceId)
+  if (d === undefined) throw Errors.noDeployment(serviceId, service.serviceType)
   const read: DeploymentRead = {
     region: project.region,
-    instances: runningInstances(d),
+    instances: runningInstances(project, d),
     docker: d.docker,
     buildpack: d.buildpack,
     storage: { ephemeralStorage: { storageSize: STORAGE_SIZE } }
@@ -194,7 +221,7 @@ function selfSource (serviceId: string, builder: Builder): ImageSource {
   }
 }
 
-/** GET …/services/{serviceId} (reference §5); `status.deployment` is the rollout's status at `now`. */
+/** GET …/services/{serviceId} (docs/northflank-contract.md, "What the read endpoints show"); `status.deployment` is the rollout's status at `now`. */
 export function readService (state: State, projectId: string, serviceId: string, now: Date): ServiceRead {
   const service = findService(state, projectId, serviceId)
   const rollout = service.status.rollout

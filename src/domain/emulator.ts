@@ -1,22 +1,29 @@
 /**
- * The emulator's world: the fixtures it was given, the state they grew into, and the journal of requests.
- * With isolation on, each API token has a namespace of its own (its own state and journal, copied from the
- * fixtures on first use), so test files sharing one emulator never see each other's deployments.
- * No Fastify here.
+ * The emulator's world: the fixtures it was given, the state they grew into, the journal of requests and
+ * the controls that shape the API's behaviour (faults, latency, clock, rollouts, rate limits). With
+ * isolation on, each API token has a namespace of its own (its own state and journal, copied from the
+ * fixtures on its first accepted request), so test files sharing one emulator never see each other's
+ * deployments. `reset` is the one place that puts any of it back. No Fastify here.
  */
 import type { ProjectState, ServiceState, StateDump } from '../../schemas/admin.js'
+import type { UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { Errors } from '../errors.js'
+import type { Clock, ControlledClock } from './clock.js'
+import { Controls, type ControlOptions } from './controls.js'
+import { updateDeployment } from './deployments.js'
+import type { RequestFacts } from './faults.js'
 import { buildState } from './fixtures.js'
-import { Journal, matches, type JournalFilter, type Recorded } from './journal.js'
+import { Journal, JournalStore, matches, type JournalFilter, type Recorded } from './journal.js'
+import type { Deployment, Project, Service, State } from './model.js'
+import { tokenKey } from './rate-limit.js'
+import { evaluate, type Matcher, type Verdict } from './verify.js'
 
 export type { JournalFilter }
-import type { Project, Service, State } from './model.js'
-
-export interface Clock { now: () => Date }
-export const systemClock: Clock = { now: () => new Date() }
 
 export const DEFAULT_JOURNAL_SIZE = 1000
+/** 64 MiB: room for ~60 requests at the default 1 MiB body limit, or ~100,000 typical ones. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
 /** Isolation creates a namespace per token seen; this bounds the memory a client can make it use. */
 export const MAX_NAMESPACES = 10_000
 
@@ -25,8 +32,14 @@ export interface EmulatorOptions {
   isolation?: boolean
   /** Requests each journal keeps; 0 turns the journal off. */
   journalSize?: number
-  /** Most namespaces isolation keeps (default MAX_NAMESPACES). */
+  /** Bytes all journals keep together (default DEFAULT_JOURNAL_BYTES). */
+  journalBytes?: number
+  /** Most namespaces isolation keeps (default MAX_NAMESPACES); also the most rate-limit keys counted. */
   maxNamespaces?: number
+  /** The clock the emulator reads until switched to manual; default: the system's. */
+  clock?: Clock
+  /** Latency, rollout step durations and rate limits at start (and after a reset). */
+  behaviour?: Omit<ControlOptions, 'clock' | 'faults' | 'rateLimitKeys'>
 }
 
 export interface Namespace {
@@ -44,8 +57,6 @@ export interface ResetScope {
   projectId?: string
 }
 
-export type ResetHook = (scope: ResetScope) => void
-
 /** A state document that cannot be used; the message names the field. */
 export class StateError extends Error {
   constructor (message: string) {
@@ -57,23 +68,36 @@ export class StateError extends Error {
 export class Emulator {
   /** The fixtures a reset returns to (those given at start, or the last loaded without a token). */
   fixtures: Fixtures
-  readonly clock: Clock
+  readonly controls: Controls
   readonly isolation: boolean
-  readonly journalSize: number
   readonly maxNamespaces: number
+  readonly journals: JournalStore
   /** The namespace of requests without a token, and of every request when isolation is off. */
   readonly base: Namespace
+  /**
+   * Called after each change to the default namespace's state or to the fixtures (the state file's
+   * saver listens here); one listener, set by whoever owns the persistence.
+   */
+  onChange: (() => void) | undefined
   private readonly namespaces = new Map<string, Namespace>()
-  private readonly resetHooks: ResetHook[] = []
   private seq = 0
 
-  constructor (fixtures: Fixtures, clock: Clock = systemClock, options: EmulatorOptions = {}) {
+  constructor (fixtures: Fixtures, options: EmulatorOptions = {}) {
     this.fixtures = fixtures
-    this.clock = clock
     this.isolation = options.isolation ?? false
-    this.journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE
     this.maxNamespaces = options.maxNamespaces ?? MAX_NAMESPACES
-    this.base = { token: undefined, fixtures: undefined, state: buildState(fixtures), journal: new Journal(this.journalSize) }
+    this.controls = new Controls({ ...options.behaviour, clock: options.clock, faults: fixtures.faults, rateLimitKeys: this.maxNamespaces })
+    this.journals = new JournalStore(options.journalSize ?? DEFAULT_JOURNAL_SIZE, options.journalBytes ?? DEFAULT_JOURNAL_BYTES)
+    this.base = { token: undefined, fixtures: undefined, state: buildState(fixtures), journal: this.journals.journal() }
+  }
+
+  get clock (): ControlledClock {
+    return this.controls.clock
+  }
+
+  /** Requests each journal keeps; 0: journaling is off. */
+  get journalSize (): number {
+    return this.journals.capacity
   }
 
   /** The default namespace's state (the only one when isolation is off). */
@@ -85,13 +109,16 @@ export class Emulator {
     this.base.state = state
   }
 
-  /** The namespace a request with this token uses, created from the fixtures on first use. */
+  /**
+   * The namespace of a token, created from the fixtures when it has none yet: for requests the API has
+   * accepted, and admin writes scoped to the token. Past `maxNamespaces`, a 503.
+   */
   namespaceFor (token: string | undefined): Namespace {
     if (!this.isolation || token === undefined) return this.base
     let ns = this.namespaces.get(token)
     if (ns === undefined) {
       if (this.namespaces.size >= this.maxNamespaces) throw Errors.tooManyNamespaces(this.maxNamespaces)
-      ns = { token, fixtures: undefined, state: buildState(this.fixtures), journal: new Journal(this.journalSize) }
+      ns = { token, fixtures: undefined, state: buildState(this.fixtures), journal: this.journals.journal(token) }
       this.namespaces.set(token, ns)
     }
     return ns
@@ -101,10 +128,6 @@ export class Emulator {
   existingNamespace (token: string | undefined): Namespace | undefined {
     if (!this.isolation || token === undefined) return this.base
     return this.namespaces.get(token)
-  }
-
-  stateFor (token: string | undefined): State {
-    return this.namespaceFor(token).state
   }
 
   get namespaceCount (): number {
@@ -117,40 +140,49 @@ export class Emulator {
   }
 
   /**
-   * Registers what else a reset must clear (fault rules, rollouts…), called after the state is reset with
-   * the same scope. Returns a function that unregisters it.
+   * Applies an accepted update body to a service of a namespace (src/domain/deployments.ts has the
+   * rules); the rollout is planned by the controls. Throws an ApiError, changing nothing, when it does not fit.
    */
-  onReset (hook: ResetHook): () => void {
-    this.resetHooks.push(hook)
-    return () => {
-      const i = this.resetHooks.indexOf(hook)
-      if (i >= 0) this.resetHooks.splice(i, 1)
-    }
+  update (ns: Namespace, projectId: string, serviceId: string, body: UpdateDeploymentBody, facts: () => RequestFacts): Deployment {
+    const deployment = updateDeployment(ns.state, projectId, serviceId, body, this.clock.now(), () => this.controls.planRollout(facts))
+    if (ns === this.base) this.onChange?.()
+    return deployment
   }
 
   /**
-   * Back to the fixtures. Unscoped: everything (every namespace dropped, journals cleared). With a token:
-   * that namespace only. With a project: only that project, rebuilt from the fixtures, and its journal
-   * entries; a 404 when no namespace in scope has or had it.
+   * Back to the fixtures. Unscoped: everything: every namespace dropped, every journal cleared, and the
+   * controls back to how they were built (fault rules, latency, rollout steps, clock, rate limits and
+   * their counts). With a token: that namespace's state and journal, and its token's rate-limit count.
+   * With a project: only that project, rebuilt from the fixtures, and its journal entries; a 404 when no
+   * namespace in scope has or had it. Scoped resets leave the controls: every namespace shares them.
+   * A reset never creates a namespace: one that does not exist already looks reset.
    */
   reset (scope: ResetScope = {}): void {
     this.checkScope(scope.token)
     const { token, projectId } = scope
     if (projectId !== undefined) {
-      const affected = token === undefined ? [this.base, ...this.namespaces.values()] : [this.namespaceFor(token)]
+      const ns = this.existingNamespace(token)
+      const affected = token === undefined ? [this.base, ...this.namespaces.values()] : ns === undefined ? [] : [ns]
       let found = false
-      for (const ns of affected) found = this.resetProject(ns, projectId) || found
+      for (const each of affected) found = this.resetProject(each, projectId) || found
+      // A namespace not made yet holds the fixtures' projects, as they are.
+      if (ns === undefined) found = this.fixtures.projects.some((p) => p.id === projectId)
       if (!found) throw Errors.projectNotFound(projectId)
     } else if (token !== undefined) {
-      const ns = this.namespaceFor(token)
-      ns.state = buildState(ns.fixtures ?? this.fixtures)
-      ns.journal.clear()
+      const ns = this.namespaces.get(token)
+      if (ns !== undefined) {
+        ns.state = buildState(ns.fixtures ?? this.fixtures)
+        ns.journal.clear()
+      }
+      this.controls.limiter.reset(tokenKey(token))
     } else {
+      for (const ns of this.namespaces.values()) ns.journal.clear()
       this.namespaces.clear()
       this.base.state = buildState(this.fixtures)
       this.base.journal.clear()
+      this.controls.reset()
     }
-    for (const hook of this.resetHooks) hook(scope)
+    if (token === undefined) this.onChange?.()
   }
 
   private resetProject (ns: Namespace, projectId: string): boolean {
@@ -174,6 +206,7 @@ export class Emulator {
     if (token === undefined) {
       this.fixtures = fixtures
       this.base.state = state
+      this.onChange?.()
     } else {
       const ns = this.namespaceFor(token)
       ns.fixtures = fixtures
@@ -184,29 +217,35 @@ export class Emulator {
   /** The fixtures a namespace resets to. */
   fixturesOf (token?: string): Fixtures {
     this.checkScope(token)
-    return this.namespaceFor(token).fixtures ?? this.fixtures
+    return this.existingNamespace(token)?.fixtures ?? this.fixtures
   }
 
-  /** The state of a namespace as plain JSON. */
+  /** The state of a namespace as plain JSON; one not made yet shows the fixtures' state. */
   dump (token?: string): StateDump {
     this.checkScope(token)
-    return dumpState(this.namespaceFor(token).state)
+    return dumpState(this.existingNamespace(token)?.state ?? buildState(this.fixtures))
   }
 
   /** Replaces a namespace's state with a dump (as `dump` gives); StateError names what does not fit. */
   restore (dump: StateDump, token?: string, root = 'state'): void {
     this.checkScope(token)
     const state = restoreState(dump, root)
-    this.namespaceFor(token).state = state
+    const ns = this.namespaceFor(token)
+    ns.state = state
+    if (ns === this.base) this.onChange?.()
   }
 
-  /** Journal entries, oldest first; unscoped with isolation on: every namespace's, merged in order. */
+  /** Journal entries, oldest first; unscoped with isolation on: every namespace's, in arrival order. */
   journal (token?: string, filter: JournalFilter = {}): Recorded[] {
     this.checkScope(token)
-    const all = token === undefined && this.namespaces.size > 0
-      ? [this.base, ...this.namespaces.values()].flatMap((ns) => ns.journal.entries()).sort((a, b) => a.seq - b.seq)
-      : (this.existingNamespace(token)?.journal.entries() ?? [])
+    const all = token === undefined ? this.journals.entries() : (this.existingNamespace(token)?.journal.entries() ?? [])
     return all.filter((e) => matches(e, filter))
+  }
+
+  /** How many recorded requests (of a namespace, or of every one) match a verify query, and whether that is expected. */
+  verify (token: string | undefined, matcher: Matcher): Verdict {
+    this.checkScope(token)
+    return evaluate(this.journal(token), matcher)
   }
 
   /** Entries held now, before filtering. */
@@ -215,6 +254,15 @@ export class Emulator {
     if (token !== undefined) return this.existingNamespace(token)?.journal.size ?? 0
     let n = this.base.journal.size
     for (const ns of this.namespaces.values()) n += ns.journal.size
+    return n
+  }
+
+  /** Entries evicted since the journal (of a namespace, or of every one) was last cleared or reset. */
+  droppedOf (token?: string): number {
+    this.checkScope(token)
+    if (token !== undefined) return this.existingNamespace(token)?.journal.dropped ?? 0
+    let n = this.base.journal.dropped
+    for (const ns of this.namespaces.values()) n += ns.journal.dropped
     return n
   }
 

@@ -1,7 +1,7 @@
 /**
  * Fault rules: which requests of the emulated API answer an injected error, wait, have their connection
  * dropped, or have their rollout end FAILED. Also the `Prefer` request header that asks the same for one
- * request (in the spirit of Prism's `Prefer: code=…`). Pure: no Fastify, no timers; src/routes/behaviour.ts
+ * request (in the spirit of Prism's `Prefer: code=…`). Pure: no Fastify, no timers; src/routes/traffic.ts
  * carries the actions out.
  */
 import type { FaultAction, FaultMatch, FaultRule, FaultRuleInput } from '../../schemas/faults.js'
@@ -101,6 +101,8 @@ export class FaultRules {
   private nextId = 1
   /** Rules that act on the HTTP answer (not rollout ones): when 0, requests skip matching entirely. */
   httpRules = 0
+  /** Rules that fail rollouts: when 0, an accepted update skips matching entirely. */
+  rolloutRules = 0
 
   /** Checks what a schema cannot say, then adds the rule at the end (rules are tried in order). */
   add (input: FaultRuleInput): FaultRule {
@@ -113,7 +115,8 @@ export class FaultRules {
     } else if (this.rules.some((r) => r.view.id === id)) {
       throw Errors.faultRuleExists(id)
     }
-    const match: FaultMatch = { ...input.match }
+    // Methods match in any case and are shown as HTTP writes them.
+    const match: FaultMatch = input.match?.method === undefined ? { ...input.match } : { ...input.match, method: input.match.method.toUpperCase() }
     const view: FaultRule = {
       id,
       match,
@@ -125,7 +128,7 @@ export class FaultRules {
       applied: 0
     }
     const path = match.path === undefined ? undefined : pathMatcher(match.path)
-    const method = match.method?.toUpperCase()
+    const method = match.method
     const matches = (f: RequestFacts): boolean =>
       (method === undefined || f.method === method) &&
       (match.projectId === undefined || f.projectId === match.projectId) &&
@@ -133,6 +136,7 @@ export class FaultRules {
       (path === undefined || path(f.path))
     this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(input.seed ?? DEFAULT_SEED) })
     if (input.action.rollout === undefined) this.httpRules++
+    else this.rolloutRules++
     return copy(view)
   }
 
@@ -141,12 +145,14 @@ export class FaultRules {
     if (i === -1) return false
     const [rule] = this.rules.splice(i, 1)
     if (rule?.view.action.rollout === undefined) this.httpRules--
+    else this.rolloutRules--
     return true
   }
 
   clear (): void {
     this.rules = []
     this.httpRules = 0
+    this.rolloutRules = 0
     this.nextId = 1
   }
 
@@ -163,7 +169,7 @@ export class FaultRules {
 
   /** Whether an accepted update's rollout must end FAILED (a `rollout: "FAILED"` rule fired). */
   takeRolloutFailure (facts: RequestFacts): boolean {
-    return this.fire(facts, true) !== undefined
+    return this.rolloutRules > 0 && this.fire(facts, true) !== undefined
   }
 
   private fire (facts: RequestFacts, rollout: boolean): FaultRule | undefined {

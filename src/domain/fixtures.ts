@@ -4,13 +4,13 @@
  */
 import type { Ajv, ValidateFunction } from 'ajv'
 import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
-import { problemsOf } from '../validation.js'
+import { problemsOf } from '../problems.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
 import { readJsonFile } from './json-file.js'
 import type { Project, Service, State, TokenGrant } from './model.js'
 
-/** The seed's names (docs examples), so its three example requests work against a fresh emulator. */
+/** The names the endpoint page's examples use, so its three example requests work against a fresh emulator. */
 export const DEFAULT_PROJECT = 'default-project'
 export const DEFAULT_CREATED_AT = '2026-01-01T00:00:00.000Z'
 

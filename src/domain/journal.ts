@@ -1,8 +1,14 @@
 /**
- * The journal: the last N requests to the emulated API, in a fixed ring (WireMock's request journal, made
- * bounded). Appending is O(1) and copies nothing: an entry keeps references to what the request already
- * holds (headers, raw body text, serialized response) and is only shaped for reading (redacted, parsed) when
- * someone asks. No Fastify here.
+ * The journal: the last requests to the emulated API (WireMock's request journal, made bounded). Each
+ * namespace has a journal of at most `capacity` entries; all journals share one budget of bytes. Past
+ * either bound the oldest entries go first, and each journal counts how many went (`dropped`), so a test
+ * can tell a complete journal from a truncated one (docs/control-plane.md, "The journal").
+ *
+ * Appending is O(1) and copies nothing: an entry keeps references to what the request already holds
+ * (headers, raw body text, serialized response) and is only shaped for reading (redacted, parsed) when
+ * someone asks. Entries sit on two linked lists, their journal's and the store's (every journal, in
+ * arrival order), so evicting the oldest of either is O(1) and an unscoped read needs no sort.
+ * No Fastify here.
  */
 import type { JournalEntry } from '../../schemas/admin.js'
 
@@ -10,7 +16,7 @@ import type { JournalEntry } from '../../schemas/admin.js'
 export interface Recorded {
   /** Monotonic across the emulator, so journals of several namespaces merge in order. */
   seq: number
-  /** Epoch milliseconds, wall clock (not the emulator's clock: this is when the request really came). */
+  /** Epoch milliseconds, wall clock (when the request really came, whatever the emulator's clock says). */
   at: number
   method: string
   url: string
@@ -23,55 +29,164 @@ export interface Recorded {
   response: string | undefined
   /** Milliseconds from the request's arrival to its response being sent. */
   duration: number
+  /** The header lines' length as received, when the capture knows it (cheaper than walking `headers`). */
+  headerBytes?: number
 }
 
-export class Journal {
-  readonly capacity: number
-  private readonly slots: Array<Recorded | undefined>
-  /** Index of the oldest entry. */
-  private head = 0
-  private count = 0
+/**
+ * What an entry is counted as against the byte budget: the texts it keeps (URL, header names and values,
+ * request and response bodies), one byte per character as V8 stores ASCII, plus this for the objects
+ * around them.
+ */
+export const ENTRY_OVERHEAD_BYTES = 512
 
-  constructor (capacity: number) {
+export function entryBytes (r: Recorded): number {
+  let bytes = ENTRY_OVERHEAD_BYTES + r.url.length + (r.body?.length ?? 0) + (r.response?.length ?? 0)
+  if (r.headerBytes !== undefined) return bytes + r.headerBytes
+  const headers = r.headers
+  // A repeated header is an array: String() joins it, close enough for a budget.
+  for (const name in headers) bytes += name.length + String(headers[name]).length
+  return bytes
+}
+
+interface Node {
+  readonly r: Recorded
+  readonly bytes: number
+  readonly journal: Journal
+  /** Within its journal. */
+  prev: Node | undefined
+  next: Node | undefined
+  /** Within the store. */
+  older: Node | undefined
+  newer: Node | undefined
+}
+
+/** Told of each entry as it is appended (verify's waiters, the journal stream). */
+export type JournalListener = (entry: Recorded, journal: Journal) => void
+
+/** Every journal's entries, under one budget of bytes. */
+export class JournalStore {
+  /** Bytes counted for the entries held now. */
+  private used = 0
+  private oldest: Node | undefined
+  private newest: Node | undefined
+  private readonly listeners = new Set<JournalListener>()
+
+  /**
+   * `capacity`: entries each journal keeps (0 turns journaling off); `budget`: bytes all journals keep
+   * together (a single entry larger than the budget is dropped at once, and counted as dropped).
+   */
+  constructor (readonly capacity: number, readonly budget: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`journal capacity must be a whole number ≥ 0, not ${capacity}`)
-    this.capacity = capacity
-    // Grown on demand up to capacity, so a large N costs nothing until used.
-    this.slots = []
+    if (!Number.isInteger(budget) || budget < 0) throw new RangeError(`journal budget must be a whole number of bytes ≥ 0, not ${budget}`)
   }
+
+  /** A new, empty journal under this store's bounds, for the namespace of `token`. */
+  journal (token?: string): Journal {
+    return new Journal(this, token)
+  }
+
+  /**
+   * Calls `listener` with each entry appended from now on, in order, until the returned function is
+   * called. Appending costs nothing more while no one listens.
+   */
+  subscribe (listener: JournalListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  get bytes (): number {
+    return this.used
+  }
+
+  /** Every journal's entries, oldest first. */
+  entries (): Recorded[] {
+    const out: Recorded[] = []
+    for (let n = this.oldest; n !== undefined; n = n.newer) out.push(n.r)
+    return out
+  }
+
+  /** @internal Journal.append */
+  add (journal: Journal, r: Recorded): void {
+    if (this.capacity === 0) return
+    const node: Node = { r, bytes: entryBytes(r), journal, prev: journal.newest, next: undefined, older: this.newest, newer: undefined }
+    if (journal.newest === undefined) journal.oldest = node
+    else journal.newest.next = node
+    journal.newest = node
+    journal.count++
+    if (this.newest === undefined) this.oldest = node
+    else this.newest.newer = node
+    this.newest = node
+    this.used += node.bytes
+    if (journal.count > this.capacity) this.evict(journal.oldest as Node)
+    while (this.used > this.budget) this.evict(this.oldest as Node)
+    if (this.listeners.size !== 0) for (const listener of this.listeners) listener(r, journal)
+  }
+
+  private evict (node: Node): void {
+    this.remove(node)
+    node.journal.dropped++
+  }
+
+  /** @internal Unlinks an entry from its journal and from the store. */
+  remove (node: Node): void {
+    const journal = node.journal
+    if (node.prev === undefined) journal.oldest = node.next
+    else node.prev.next = node.next
+    if (node.next === undefined) journal.newest = node.prev
+    else node.next.prev = node.prev
+    journal.count--
+    if (node.older === undefined) this.oldest = node.newer
+    else node.older.newer = node.newer
+    if (node.newer === undefined) this.newest = node.older
+    else node.newer.older = node.older
+    this.used -= node.bytes
+  }
+}
+
+/** One namespace's journal. */
+export class Journal {
+  /** @internal */ oldest: Node | undefined
+  /** @internal */ newest: Node | undefined
+  /** @internal */ count = 0
+  /** Entries evicted (past the capacity or the byte budget) since the journal was created or cleared. */
+  dropped = 0
+
+  /** `token`: the API token of the namespace it belongs to; undefined for the default namespace. */
+  constructor (private readonly store: JournalStore, readonly token?: string) {}
 
   get size (): number {
     return this.count
   }
 
-  /** O(1): once full, the oldest entry is overwritten. A capacity of 0 records nothing. */
-  append (entry: Recorded): void {
-    if (this.capacity === 0) return
-    if (this.count < this.capacity) {
-      const i = (this.head + this.count) % this.capacity
-      this.slots[i] = entry
-      this.count++
-    } else {
-      this.slots[this.head] = entry
-      this.head = (this.head + 1) % this.capacity
-    }
+  /** O(1); the oldest entries go when a bound is passed. */
+  append (r: Recorded): void {
+    this.store.add(this, r)
   }
 
   /** Oldest first. */
   entries (): Recorded[] {
-    const out = new Array<Recorded>(this.count)
-    for (let k = 0; k < this.count; k++) out[k] = this.slots[(this.head + k) % this.capacity] as Recorded
+    const out: Recorded[] = []
+    for (let n = this.oldest; n !== undefined; n = n.next) out.push(n.r)
     return out
   }
 
-  /** Removes every entry, or those a predicate picks; returns how many went. */
+  /**
+   * Removes every entry, or those a predicate picks; returns how many went. Removing every entry also
+   * zeroes `dropped`: the journal is complete again.
+   */
   clear (which?: (entry: Recorded) => boolean): number {
-    const before = this.count
-    const kept = which === undefined ? [] : this.entries().filter((e) => !which(e))
-    this.slots.length = 0
-    this.head = 0
-    this.count = 0
-    for (const e of kept) this.append(e)
-    return before - kept.length
+    let removed = 0
+    for (let n = this.oldest; n !== undefined;) {
+      const next = n.next
+      if (which === undefined || which(n.r)) {
+        this.store.remove(n)
+        removed++
+      }
+      n = next
+    }
+    if (which === undefined) this.dropped = 0
+    return removed
   }
 }
 
@@ -102,7 +217,7 @@ export function view (r: Recorded): JournalEntry {
 }
 
 /** Keeps the scheme so a test can still see which kind of credential was sent. */
-function redact (value: string): string {
+export function redact (value: string): string {
   return /^bearer\s/i.test(value) ? REDACTED_BEARER : '***'
 }
 

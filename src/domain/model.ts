@@ -42,7 +42,7 @@ export interface Builder {
   repository: string
   /** The default branch. */
   branch: string
-  /** undefined: builds unknown, any commit is taken. */
+  /** undefined: builds unlisted; any commit, build id or branch's latest is taken as built. */
   builds?: Build[]
 }
 

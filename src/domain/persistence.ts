@@ -1,9 +1,9 @@
 /**
- * The state file (--state-file), for long-lived dev instances: read at start, written at shutdown. A write
- * goes to a temporary file in the same directory, is fsynced, then renamed over the old one (rename is
- * atomic within a file system), and the directory is fsynced: after a crash at any point the file is the
- * old one or the new one, never half of either. Only the default namespace is kept; isolation namespaces
- * are per test run. No Fastify here.
+ * The state file (--state-file), for long-lived dev instances: read at start, saved shortly after every
+ * change and at shutdown (docs/control-plane.md, "Persistence"). A write goes to a temporary file in the
+ * same directory, is fsynced, then renamed over the old one (rename is atomic within a file system), and
+ * the directory is fsynced: after a crash at any point the file is the old one or the new one, never half
+ * of either. Only the default namespace is kept; isolation namespaces are per test run. No Fastify here.
  */
 import { randomUUID } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path'
 import type { Ajv, ValidateFunction } from 'ajv'
 import { StateFileSchema, type StateFile } from '../../schemas/admin.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
-import { problemsOf } from '../validation.js'
+import { problemsOf } from '../problems.js'
 import { dumpState, restoreState, type Emulator } from './emulator.js'
 import { checkFixtures, FixturesError } from './fixtures.js'
 import { readJsonFile } from './json-file.js'
@@ -58,9 +58,61 @@ export function stateFileOf (emulator: Emulator, now: Date = new Date()): StateF
   }
 }
 
+function stateFileText (emulator: Emulator): string {
+  return JSON.stringify(stateFileOf(emulator), null, 2) + '\n'
+}
+
 /** Writes the emulator's fixtures and default state to `path`, atomically. */
 export async function writeStateFile (path: string, emulator: Emulator): Promise<void> {
-  await writeAtomically(path, JSON.stringify(stateFileOf(emulator), null, 2) + '\n')
+  await writeAtomically(path, stateFileText(emulator))
+}
+
+/** How long after a change its save starts: changes in a burst are saved together. */
+export const SAVE_DELAY_MS = 200
+
+/**
+ * Saves the state file after each change, off the request path: `changed()` only arms a timer; the
+ * save takes a snapshot (synchronously, so it is one consistent state) and writes it atomically. At most
+ * one write runs at a time; changes during a write are saved by the next one. The timer is real time,
+ * not the emulator's clock: durability is about the process, and a manual clock standing still must not
+ * stop saves.
+ */
+export class StateSaver {
+  private timer: NodeJS.Timeout | undefined
+  private writing: Promise<void> | undefined
+  private dirty = false
+
+  constructor (
+    private readonly path: string,
+    private readonly emulator: Emulator,
+    private readonly onError: (err: unknown) => void,
+    private readonly delayMs = SAVE_DELAY_MS
+  ) {}
+
+  changed (): void {
+    this.dirty = true
+    if (this.timer === undefined && this.writing === undefined) this.timer = setTimeout(() => this.save(), this.delayMs)
+  }
+
+  /** Waits for a running write, then writes the state as it is now (shutdown). */
+  async close (): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    await this.writing
+    this.dirty = false
+    await writeStateFile(this.path, this.emulator)
+  }
+
+  private save (): void {
+    this.timer = undefined
+    this.dirty = false
+    this.writing = writeAtomically(this.path, stateFileText(this.emulator))
+      .catch(this.onError)
+      .finally(() => {
+        this.writing = undefined
+        if (this.dirty) this.timer = setTimeout(() => this.save(), this.delayMs)
+      })
+  }
 }
 
 export async function writeAtomically (path: string, text: string): Promise<void> {

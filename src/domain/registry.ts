@@ -13,8 +13,8 @@ export function registryHost (imagePath: string): string | undefined {
 }
 
 /**
- * `registryProvider` as GET …/deployment reports it. Inferred (reference §5): the mapping from hosts to
- * providers is not documented.
+ * `registryProvider` as GET …/deployment reports it. Inferred (docs/northflank-contract.md, "What the read
+ * endpoints show"): the client's types list the providers, but the mapping from hosts to them is not documented.
  */
 export function registryProvider (imagePath: string): RegistryProvider {
   const host = registryHost(imagePath)

@@ -1,6 +1,6 @@
 /**
- * The rollout lifecycle behind `status.deployment` of GET service (reference §5): after an accepted update
- * the rollout is PENDING, then IN_PROGRESS, then COMPLETED (or FAILED when a fault rule says so). Nothing
+ * The rollout lifecycle behind `status.deployment` of GET service (docs/northflank-contract.md, "What the
+ * read endpoints show"): after an accepted update the rollout is PENDING, then IN_PROGRESS, then COMPLETED (or FAILED when a fault rule says so). Nothing
  * runs in the background: a rollout stores when it started and how long each step lasts, and its status
  * is derived from the clock on every read, so a manual clock walks it through its steps. Inferred: the
  * steps, their order and the `DEPLOYING` reason follow the enums of the public API; Northflank does not

@@ -1,8 +1,11 @@
-// The benchmark's baseline: a bare Fastify app with the emulator's routes, answering {"data":{}} with no
-// validation, state, auth or logging. Plain JavaScript so it starts as fast as Fastify can. Port: argv[2].
+// The benchmark's baselines: a bare Fastify app with the emulator's routes, answering {"data":{}} with no
+// validation, state, auth or journal. Plain JavaScript so it starts as fast as Fastify can.
+// Usage: node baseline-server.js PORT [log]. With `log`, Fastify's own default request logging
+// (`logger: true`: a JSON line as each request comes in and another as it completes), the ceiling for a
+// server that logs every request; without, no logging at all.
 import Fastify from 'fastify'
 
-const app = Fastify({ logger: false })
+const app = Fastify({ logger: process.argv[3] === 'log' })
 const data = async () => ({ data: {} })
 app.post('/v1/projects/:projectId/services/:serviceId/deployment', data)
 app.get('/v1/projects/:projectId/services/:serviceId/deployment', data)

@@ -1,0 +1,164 @@
+/**
+ * Schema checking that knows nothing of Fastify, shared by the request validator (src/validation.ts) and
+ * the files the domain reads (fixtures, the state file). The Ajv here checks a value exactly as given: no
+ * type coercion, no removal of unknown keys, no defaults, unlike Fastify's default Ajv (see "The request
+ * body" in docs/northflank-contract.md). It runs every pattern through its linear-time rewrite, and
+ * problemsOf turns Ajv's errors into problems a person can act on.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { fullFormats } from 'ajv-formats/dist/formats.js'
+import type { ValidationProblem } from '../schemas/error.js'
+import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
+import { nearMatches } from './near-match.js'
+
+/** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
+export function linearRegExp (pattern: string, flags: string): RegExp {
+  return new RegExp(LINEAR_REWRITES.get(pattern) ?? pattern, flags)
+}
+linearRegExp.code = 'linearRegExp'
+
+export function createAjv (): Ajv {
+  const ajv = new Ajv({
+    allErrors: true, // report every problem at once, not the first
+    verbose: true, // errors carry the data and schema they concern, for the messages below
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    strict: true,
+    strictRequired: false, // the if/then blocks require fields the object declares, not the then-branch itself
+    code: { regExp: linearRegExp },
+    formats: { 'date-time': { type: 'string', validate: isDateTime } }
+  })
+  return ajv
+}
+
+const rfc3339 = fullFormats['date-time'] as { validate: (value: string) => boolean }
+
+/**
+ * The one format the schemas use (timestamps): ajv-formats' RFC 3339 date-time, which checks the calendar
+ * (2026-02-30 is refused), and an instant JavaScript can hold: a leap second (23:59:60) is valid RFC 3339
+ * but no Date, so it is refused rather than turned into an Invalid Date.
+ */
+export function isDateTime (value: string): boolean {
+  return rfc3339.validate(value) && !Number.isNaN(Date.parse(value))
+}
+
+/**
+ * Problems for a failed validation, in the order Ajv found them; at most `limit`. `rootKeys`: what an
+ * unknown top-level key may be a misspelling of, when more than the schema's own properties.
+ */
+export function problemsOf (
+  validate: ValidateFunction, data: unknown, part: string, limit = Infinity, rootKeys?: readonly string[]
+): ValidationProblem[] {
+  let errors = validate.errors as ErrorObject[] // set whenever validation fails
+  // A nested oneOf (buildSHA) is reported once, as itself, rather than as each branch's complaint.
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`)
+  errors = errors.filter((e) => e.keyword !== 'if' && !oneOfs.some((p) => e.schemaPath.startsWith(p)))
+
+  return errors.slice(0, limit).map((e) => describe(e, part, rootKeys))
+}
+
+function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | undefined): ValidationProblem {
+  const at = pathOf(part, e.instancePath)
+  const params = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'required': {
+      const field = String(params.missingProperty)
+      const path = child(at, field)
+      // An if/then of schemas/deployment.ts: name the configType that makes the field required.
+      const configType = e.schemaPath.includes('/then/') ? (e.data as { configType?: unknown }).configType : undefined
+      const when = typeof configType === 'string' ? ` when configType is ${configType}` : ''
+      return { path, rule: 'required', expected: field, message: `${path} is required${when}` }
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty)
+      const path = child(at, key)
+      // TypeBox objects always carry `properties`, empty or not.
+      const allowed = Object.keys((e.parentSchema as { properties: object }).properties)
+      const root = e.instancePath === ''
+      const near = nearMatches(key, root && rootKeys !== undefined ? rootKeys : allowed)
+      const why = root && (key === 'external' || key === 'internal')
+        ? ' (a body has external or internal, not both)'
+        : near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''
+      return {
+        path,
+        rule: 'additionalProperties',
+        expected: allowed,
+        message: `${path} is not allowed${why}; allowed here: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`
+      }
+    }
+    case 'type':
+      return { path: at, rule: 'type', expected: params.type, message: `${at} must be ${article(String(params.type))}` }
+    case 'pattern': {
+      const pattern = String(params.pattern)
+      const hint = PATTERN_HINTS.get(pattern)
+      // The words first; the pattern itself stays in `expected`.
+      return { path: at, rule: 'pattern', expected: pattern, message: hint === undefined ? `${at} must match pattern ${pattern}` : `${at} must be ${hint}` }
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(params.limit)
+      const bound = e.keyword === 'minLength' ? 'at least' : 'at most'
+      return { path: at, rule: e.keyword, expected: limit, message: `${at} must be ${bound} ${limit} characters long` }
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      // The verify count: one key of several, said in words rather than Ajv's "fewer than 1 properties".
+      const limit = Number(params.limit)
+      const schema = e.parentSchema as { properties: object, minProperties?: number, maxProperties?: number }
+      const bound = schema.minProperties === schema.maxProperties ? 'exactly' : e.keyword === 'minProperties' ? 'at least' : 'at most'
+      const keys = Object.keys(schema.properties)
+      return {
+        path: at,
+        rule: e.keyword,
+        expected: limit,
+        message: `${at} must have ${bound} ${limit} ${limit === 1 ? 'key' : 'keys'}${keys.length > 0 ? ` of: ${keys.join(', ')}` : ''}`
+      }
+    }
+    case 'enum': {
+      const values = params.allowedValues as unknown[]
+      return { path: at, rule: 'enum', expected: values, message: `${at} must be one of: ${values.map(String).join(', ')}` }
+    }
+    case 'oneOf': {
+      const branches = (e.schema as object[]).map(summary)
+      return { path: at, rule: 'oneOf', expected: branches, message: `${at} must be ${branches.join(' or ')}` }
+    }
+    default:
+      return { path: at, rule: e.keyword, expected: params, message: `${at} ${e.message as string}` }
+  }
+}
+
+/** A schema in a few words, for oneOf messages: `a string of exactly 40 characters`, `"latest"`. */
+function summary (schema: object): string {
+  const s = schema as { type?: string, enum?: unknown[], minLength?: number, maxLength?: number }
+  if (s.enum !== undefined) return s.enum.map((v) => JSON.stringify(v)).join(' or ')
+  if (s.type === 'string' && s.minLength !== undefined && s.minLength === s.maxLength) {
+    return `a string of exactly ${s.minLength} characters`
+  }
+  return article(s.type ?? 'value')
+}
+
+function article (type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+/** Longer keys are cut in paths, so a 1 MiB key does not make a 3 MB answer. */
+const MAX_KEY_SHOWN = 64
+
+const INDEX = /^(?:0|[1-9]\d*)$/
+
+function child (path: string, key: string): string {
+  if (key.length > MAX_KEY_SHOWN) return `${path}[${JSON.stringify(key.slice(0, MAX_KEY_SHOWN))}…]`
+  if (IDENTIFIER.test(key)) return `${path}.${key}`
+  return INDEX.test(key) ? `${path}[${key}]` : `${path}[${JSON.stringify(key)}]`
+}
+
+/** `/external/imagePath` → `body.external.imagePath` (JSON pointer unescaped). */
+function pathOf (part: string, pointer: string): string {
+  if (pointer === '') return part
+  return pointer.slice(1).split('/')
+    .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
+    // Digits are array indices (fixtures documents have arrays): projects[0], not projects["0"].
+    .reduce((path, t) => /^\d+$/.test(t) ? `${path}[${t}]` : child(path, t), part)
+}

@@ -1,0 +1,76 @@
+/**
+ * Admin routes for the journal of requests to the emulated API: read (filtered), count and clear, for
+ * every namespace or, with `?token=`, for one. Every read says how many entries were dropped since the
+ * journal was last cleared, so a test can tell a complete journal from a truncated one.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import {
+  ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, JournalQuerySchema, JournalSchema, ScopeQuerySchema, type CountQuery
+} from '../../../schemas/admin.js'
+import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
+import type { Emulator, JournalFilter } from '../../domain/emulator.js'
+import { view } from '../../domain/journal.js'
+
+const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
+const tags = [ADMIN_TAG]
+
+export function filterOf (q: CountQuery): JournalFilter {
+  return {
+    method: q.method,
+    project: q.project,
+    service: q.service,
+    status: q.status === undefined ? undefined : Number(q.status)
+  }
+}
+
+export function journalRoutes (app: FastifyInstance, emulator: Emulator): void {
+  const admin = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  admin.get('/journal', {
+    schema: {
+      tags,
+      operationId: 'MockGetJournal',
+      summary: 'The last requests to the emulated API, oldest first, filtered',
+      description: 'Bounded per namespace in entries and across all of them in bytes; `dropped` counts what was evicted ' +
+        'since the journal was last cleared or reset.',
+      querystring: JournalQuerySchema,
+      response: { 200: JournalSchema, ...errors }
+    }
+  }, async (request) => {
+    const q = request.query
+    let found = emulator.journal(q.token, filterOf(q))
+    if (q.limit !== undefined) found = found.slice(Math.max(0, found.length - Number(q.limit)))
+    return {
+      capacity: emulator.journalSize,
+      total: emulator.journalSizeOf(q.token),
+      dropped: emulator.droppedOf(q.token),
+      entries: found.map(view)
+    }
+  })
+
+  admin.get('/journal/count', {
+    schema: {
+      tags,
+      operationId: 'MockCountJournal',
+      summary: 'How many journal entries match, e.g. ?method=POST&service=api&status=200',
+      description: 'The same filters as GET /_mock/journal; `dropped` as there.',
+      querystring: CountQuerySchema,
+      response: { 200: CountSchema, ...errors }
+    }
+  }, async (request) => ({
+    count: emulator.journal(request.query.token, filterOf(request.query)).length,
+    dropped: emulator.droppedOf(request.query.token)
+  }))
+
+  admin.delete('/journal', {
+    schema: {
+      tags,
+      operationId: 'MockClearJournal',
+      summary: 'Clear the journal (of one namespace, with a token)',
+      description: 'Also zeroes `dropped`: the journal is complete again.',
+      querystring: ScopeQuerySchema,
+      response: { 200: ClearedSchema, ...errors }
+    }
+  }, async (request) => ({ cleared: emulator.clearJournal(request.query.token) }))
+}

@@ -1,0 +1,581 @@
+/**
+ * The inspector's script, as a string constant served inline by the page. Not a function serialised with
+ * Function.prototype.toString: what toString returns depends on the transpiler (tsx, which runs the tests,
+ * wraps every function in an `__name(…)` helper the browser lacks; a bundler may do the same), while a
+ * string is the same under every build. It is plain modern JavaScript with no template literals (this file
+ * holds it in one), run in strict mode; test/routes/ui.browser.test.ts runs it in Chromium and fails on
+ * any error it throws.
+ *
+ * What it does: streams the journal from GET /_mock/journal/stream with fetch (so the admin token goes in
+ * a header, never in a URL that the request log would record), newest first, filtered in the page;
+ * reads the state and the controls, refetched shortly after new entries and every few seconds while the
+ * page is visible (never while hidden); asks for the admin token when the emulator answers 401.
+ */
+export const SCRIPT = String.raw`
+'use strict';
+(function () {
+  var TOKEN_KEY = 'northflank-mock:admin-token';
+  var NAMESPACE_KEY = 'northflank-mock:namespace';
+  var NAMESPACES_KEY = 'northflank-mock:namespaces';
+  /** Rows the page keeps: past it, the oldest go (the journal itself still has them). */
+  var MAX_ROWS = 2000;
+  var POLL_MS = 3000;
+  var DEBOUNCE_MS = 250;
+  /** The inspector cannot go on without the admin token: nothing retries after this. */
+  var NO_TOKEN = new Error('The inspector needs the admin token. Reload the page to enter it.');
+
+  var $ = function (id) { return document.getElementById(id); };
+  /** An element with text or children; attributes set as properties (className, hidden…) or via 'data-*'. */
+  function el (tag, props) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (key) {
+        var value = props[key];
+        if (value === undefined || value === null) return;
+        if (key.indexOf('data-') === 0 || key === 'datetime') node.setAttribute(key, value);
+        else node[key] = value;
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === undefined || child === null || child === false) continue;
+      if (Array.isArray(child)) node.append.apply(node, child);
+      else node.append(child);
+    }
+    return node;
+  }
+
+  var session = {
+    get: function (key) { try { return sessionStorage.getItem(key) || ''; } catch (e) { return ''; } },
+    set: function (key, value) { try { if (value) sessionStorage.setItem(key, value); else sessionStorage.removeItem(key); } catch (e) {} }
+  };
+
+  var namespace = session.get(NAMESPACE_KEY);
+  var isolation = false;
+  function scoped (path) {
+    if (!namespace) return path;
+    return path + (path.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(namespace);
+  }
+
+  /** What the banner says, and who said it: a refresh clears its own message once it works again. */
+  var bannerFrom = '';
+  function banner (text, from) {
+    var node = $('banner');
+    node.textContent = text || '';
+    node.hidden = !text;
+    bannerFrom = text ? from || '' : '';
+  }
+
+  // ---- The admin token: asked once, on the first 401, and kept for this tab.
+  var tokenPrompt = null;
+  function askToken (reason) {
+    if (tokenPrompt) return tokenPrompt;
+    var dialog = $('token-dialog');
+    var input = $('token-input');
+    $('token-reason').textContent = reason === 'bad-admin-token'
+      ? 'The emulator refused that admin token. Enter the one it was started with (--admin-token).'
+      : 'This emulator has an admin token (--admin-token). Enter it to inspect it.';
+    input.value = '';
+    tokenPrompt = new Promise(function (resolve, reject) {
+      dialog.addEventListener('close', function onClose () {
+        dialog.removeEventListener('close', onClose);
+        tokenPrompt = null;
+        if (dialog.returnValue === 'ok' && input.value) {
+          session.set(TOKEN_KEY, input.value);
+          banner('');
+          resolve();
+        } else {
+          banner(NO_TOKEN.message);
+          setLive('Not connected', 'off');
+          reject(NO_TOKEN);
+        }
+      });
+    });
+    dialog.returnValue = '';
+    dialog.showModal();
+    input.focus();
+    return tokenPrompt;
+  }
+
+  $('token-cancel').addEventListener('click', function () { $('token-dialog').close('cancel'); });
+
+  /** A call to the admin API, with the admin token when one is kept; a 401 asks for it and tries again. */
+  async function call (method, path, signal) {
+    for (;;) {
+      var headers = {};
+      var token = session.get(TOKEN_KEY);
+      if (token) headers['x-mock-admin-token'] = token;
+      var res = await fetch(path, { method: method, headers: headers, signal: signal, cache: 'no-store' });
+      if (res.status !== 401) return res;
+      var reason = '';
+      try { reason = (await res.json()).error.details.reason; } catch (e) {}
+      // Another call got a token entered while this one was on its way: try that one.
+      if (session.get(TOKEN_KEY) !== token) continue;
+      if (reason === 'bad-admin-token') session.set(TOKEN_KEY, '');
+      await askToken(reason);
+    }
+  }
+
+  async function getJson (path) {
+    var res = await call('GET', path);
+    var body = await res.json();
+    if (!res.ok) throw new Error('GET ' + path + ': ' + res.status + ' ' + ((body.error && body.error.message) || ''));
+    return body;
+  }
+
+  // ---- The journal, newest first.
+  var rows = [];
+  var lastSeq = 0;
+  var trimmed = false;
+  var list = $('entries');
+  var filterForm = $('filters');
+  var filters = { method: '', status: '', project: '', service: '', text: '' };
+
+  function statusClass (status) { return status === 0 ? 's0' : 's' + String(status).charAt(0); }
+
+  function timeOf (iso) {
+    var d = new Date(iso);
+    var pad = function (n, w) { return String(n).padStart(w || 2, '0'); };
+    return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + '.' + pad(d.getMilliseconds(), 3);
+  }
+
+  function pretty (value) {
+    return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+  }
+
+  /** Everything a search looks through, in lower case; made when first searched. */
+  function haystack (row) {
+    if (row.hay === undefined) {
+      var e = row.entry;
+      row.hay = [e.method, e.path, e.query, String(e.status), JSON.stringify(e.headers),
+        e.body === undefined ? '' : pretty(e.body), e.response === undefined ? '' : pretty(e.response)].join('\n').toLowerCase();
+    }
+    return row.hay;
+  }
+
+  function passes (row) {
+    var e = row.entry;
+    if (filters.method && e.method !== filters.method) return false;
+    if (filters.status && statusClass(e.status) !== 's' + filters.status) return false;
+    if (filters.project && e.params.projectId !== filters.project) return false;
+    if (filters.service && e.params.serviceId !== filters.service) return false;
+    if (filters.text && haystack(row).indexOf(filters.text) < 0) return false;
+    return true;
+  }
+
+  /** Rows that pass the filters: kept up to date as rows come and go, recounted when the filters change. */
+  var shown = 0;
+  function showCounts () {
+    $('journal-count').textContent = rows.length === 0 ? '' : shown === rows.length ? '(' + rows.length + ')' : '(' + shown + ' of ' + rows.length + ')';
+    $('journal-empty').hidden = rows.length !== 0;
+    var note = $('journal-note');
+    var text = '';
+    if (rows.length !== 0 && shown === 0) text = 'No request matches these filters.';
+    if (trimmed) text += (text ? ' ' : '') + 'The page keeps the newest ' + MAX_ROWS + ' requests; GET /_mock/journal has the rest.';
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
+  function applyFilters () {
+    var data = new FormData(filterForm);
+    filters = {
+      method: String(data.get('method') || ''),
+      status: String(data.get('status') || ''),
+      project: String(data.get('project') || '').trim(),
+      service: String(data.get('service') || '').trim(),
+      text: String(data.get('text') || '').trim().toLowerCase()
+    };
+    shown = 0;
+    rows.forEach(function (row) {
+      row.li.hidden = !passes(row);
+      if (!row.li.hidden) shown++;
+    });
+    showCounts();
+  }
+  filterForm.addEventListener('input', applyFilters);
+  filterForm.addEventListener('submit', function (event) { event.preventDefault(); });
+
+  function headerTable (headers) {
+    var body = el('tbody');
+    Object.keys(headers).sort().forEach(function (name) {
+      var value = headers[name];
+      body.append(el('tr', null, el('th', { scope: 'row', textContent: name }), el('td', { className: 'mono', textContent: Array.isArray(value) ? value.join(', ') : value })));
+    });
+    return el('table', { className: 'headers' }, el('caption', { className: 'skip', textContent: 'Request headers' }), body);
+  }
+
+  /** For a 400: each validation problem by path (response.error.details.errors). */
+  function problems (entry) {
+    var details = entry.status === 400 && entry.response && entry.response.error && entry.response.error.details;
+    var errors = details && Array.isArray(details.errors) ? details.errors : null;
+    if (!errors || errors.length === 0) return null;
+    var items = errors.map(function (p) {
+      var path = p.path || 'body';
+      var text = String(p.message || p.rule || '');
+      // The message names the path too: say it once.
+      if (text.indexOf(path + ' ') === 0) text = text.slice(path.length + 1);
+      return el('li', null, el('code', { textContent: path }), ' ', text);
+    });
+    if (details.truncated) items.push(el('li', { textContent: '(more problems were left out)' }));
+    return el('div', null, el('h4', { textContent: 'Validation problems' }), el('ul', { className: 'problems' }, items));
+  }
+
+  /** What went wrong first (a 400's problems), then what was sent, then what came back. */
+  function detailOf (entry) {
+    var target = entry.path + (entry.query ? '?' + entry.query : '');
+    return el('div', { className: 'detail' },
+      problems(entry),
+      el('h3', { textContent: 'Request' }),
+      el('p', { className: 'mono' }, entry.method + ' ' + target),
+      el('h4', { textContent: 'Body' }),
+      entry.body === undefined ? el('p', { className: 'note', textContent: 'No body was read.' }) : el('pre', { className: 'body', textContent: pretty(entry.body) }),
+      el('h4', { textContent: 'Headers' }), headerTable(entry.headers),
+      el('h3', { textContent: 'Response' }),
+      el('p', null, entry.status === 0 ? 'Connection dropped (an injected fault), ' : 'Status ' + entry.status + ', ', 'after ' + entry.durationMs + ' ms'),
+      entry.response === undefined ? null : el('pre', { className: 'response', textContent: pretty(entry.response) })
+    );
+  }
+
+  function rowOf (entry) {
+    var details = el('details', null,
+      el('summary', null,
+        el('span', { className: 'seq', textContent: '#' + entry.seq }),
+        el('time', { className: 'time', datetime: entry.time, textContent: timeOf(entry.time) }),
+        el('span', { className: 'method', textContent: entry.method }),
+        el('span', { className: 'path mono', textContent: entry.path + (entry.query ? '?' + entry.query : '') }),
+        el('span', { className: 'status', textContent: entry.status === 0 ? 'drop' : String(entry.status), title: entry.status === 0 ? 'connection dropped' : '' }),
+        el('span', { className: 'dur', textContent: entry.durationMs.toFixed(1) + ' ms' })));
+    // Built when first opened: most entries are never looked at.
+    details.addEventListener('toggle', function () {
+      if (details.open && details.childElementCount === 1) details.append(detailOf(entry));
+    });
+    return el('li', { className: statusClass(entry.status), 'data-seq': entry.seq }, details);
+  }
+
+  function addEntry (entry) {
+    if (entry.seq <= lastSeq) return;
+    lastSeq = entry.seq;
+    var row = { entry: entry, li: rowOf(entry), hay: undefined };
+    row.li.hidden = !passes(row);
+    if (!row.li.hidden) shown++;
+    list.prepend(row.li);
+    rows.push(row);
+    while (rows.length > MAX_ROWS) {
+      var oldest = rows.shift();
+      if (!oldest.li.hidden) shown--;
+      oldest.li.remove();
+      trimmed = true;
+    }
+    showCounts();
+    refreshSoon();
+  }
+
+  function clearRows () {
+    rows.forEach(function (row) { row.li.remove(); });
+    rows = [];
+    shown = 0;
+    trimmed = false;
+    showCounts();
+  }
+
+  // ---- The stream: fetch, read as text, parsed as Server-Sent Events.
+  var live = $('live');
+  function setLive (text, state) {
+    live.textContent = text;
+    live.className = state || '';
+  }
+  var connection = null;
+  var retryMs = 1000;
+
+  /** Set when the server ended the stream because this page fell behind: then reconnect at once. */
+  var behind = false;
+  function dispatch (event) {
+    if (event.type === 'entry') addEntry(JSON.parse(event.data));
+    else if (event.type === 'overflow') behind = true;
+  }
+
+  async function connect () {
+    if (connection) connection.abort();
+    var mine = new AbortController();
+    connection = mine;
+    setLive('Connecting…');
+    try {
+      var res = await call('GET', scoped('journal/stream?since=' + lastSeq), mine.signal);
+      if (!res.ok) {
+        var message = '';
+        try { message = (await res.json()).error.message; } catch (e) {}
+        banner('The journal stream answered ' + res.status + (message ? ': ' + message : ''));
+        setLive('Not connected', 'off');
+        return;
+      }
+      setLive('Live', 'on');
+      retryMs = 1000;
+      var reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      var buffered = '';
+      var event = { type: 'message', data: [] };
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) break;
+        buffered += chunk.value;
+        var lines = buffered.split('\n');
+        buffered = lines.pop();
+        for (var i = 0; i < lines.length; i++) {
+          var line = lines[i].replace(/\r$/, '');
+          if (line === '') {
+            if (event.data.length !== 0) dispatch({ type: event.type, data: event.data.join('\n') });
+            event = { type: 'message', data: [] };
+            continue;
+          }
+          if (line.charAt(0) === ':') continue;
+          var colon = line.indexOf(':');
+          var field = colon < 0 ? line : line.slice(0, colon);
+          var value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'event') event.type = value;
+          else if (field === 'data') event.data.push(value);
+        }
+      }
+    } catch (err) {
+      if (mine.signal.aborted || err === NO_TOKEN) return;
+    }
+    if (connection !== mine) return;
+    // Ended (the server closed, or this page fell behind): carry on from the last entry seen.
+    setLive('Reconnecting…', 'off');
+    setTimeout(function () { if (connection === mine) reconnect(); }, behind ? 0 : retryMs);
+    if (!behind) retryMs = Math.min(retryMs * 2, 10000);
+    behind = false;
+  }
+
+  /** When the emulator started (from its uptime): a later start means it restarted, and its seqs began again. */
+  var startedAt = 0;
+  async function startOf () {
+    var health = await getJson('health');
+    return { health: health, at: Date.now() - health.uptime * 1000 };
+  }
+
+  async function reconnect () {
+    try {
+      var now = await startOf();
+      if (now.at - startedAt > 1000) {
+        startedAt = now.at;
+        lastSeq = 0;
+        clearRows();
+        lastState = '';
+        refresh();
+      }
+    } catch (err) {
+      // Still down: connect fails too, and tries again later.
+    }
+    connect();
+  }
+
+  // ---- The state and the controls: refetched soon after new entries, and every few seconds, while visible.
+  var refreshTimer = null;
+  var refreshing = false;
+  var stale = false;
+  var lastState = '';
+
+  function refreshSoon () {
+    if (refreshTimer === null) refreshTimer = setTimeout(function () { refreshTimer = null; refresh(); }, DEBOUNCE_MS);
+  }
+
+  async function refresh () {
+    if (document.visibilityState === 'hidden') { stale = true; return; }
+    if (refreshing) { stale = true; return; }
+    refreshing = true;
+    stale = false;
+    try {
+      var results = await Promise.all([
+        getJson(scoped('state')), getJson('clock'), getJson('faults'), getJson('latency'), getJson('rollout'), getJson('rate-limit')
+      ]);
+      if (bannerFrom === 'refresh') banner('');
+      var text = JSON.stringify(results);
+      if (text !== lastState) {
+        lastState = text;
+        showState(results[0], results[1]);
+        showControls(results[1], results[2].rules, results[3], results[4], results[5]);
+      }
+    } catch (err) {
+      if (err !== NO_TOKEN) banner('Could not read the state: ' + String(err.message || err), 'refresh');
+    } finally {
+      refreshing = false;
+      if (stale) refreshSoon();
+    }
+  }
+
+  /** The rollout's step at the emulator's time, as GET service derives status.deployment (docs/inspector.md). */
+  function rolloutStep (rollout, now) {
+    var started = Date.parse(rollout.startedAt);
+    var running = started + rollout.pendingMs;
+    var done = running + rollout.inProgressMs;
+    if (rollout.waitingForBuild === true || now < running) return 'PENDING';
+    if (now < done) return 'IN_PROGRESS';
+    return rollout.outcome;
+  }
+
+  function sourceOf (service) {
+    var source = service.deployment && service.deployment.source;
+    if (!source) return service.deployment ? 'none yet' : null;
+    if (source.kind === 'external') return 'image ' + source.imagePath + (source.credentials ? ' (credentials ' + source.credentials + ')' : '');
+    var commit = source.deployedSHA ? source.deployedSHA.slice(0, 12) : source.buildSHA || 'no build yet';
+    return 'build of ' + source.buildServiceId + ': ' + source.repository + '@' + source.branch + ', ' + commit + (source.buildId ? ' (build ' + source.buildId + ')' : '');
+  }
+
+  function configOf (deployment) {
+    var parts = [];
+    [['docker', deployment.docker], ['buildpack', deployment.buildpack]].forEach(function (pair) {
+      var config = pair[1];
+      if (!config) return;
+      var extra = Object.keys(config).filter(function (k) { return k !== 'configType'; }).map(function (k) { return k + ' ' + JSON.stringify(config[k]); });
+      parts.push(pair[0] + ': ' + config.configType + (extra.length ? ' (' + extra.join(', ') + ')' : ''));
+    });
+    return parts.join('; ');
+  }
+
+  function facts (pairs) {
+    var dl = el('dl', { className: 'facts' });
+    pairs.forEach(function (pair) {
+      if (pair[1] === null || pair[1] === undefined || pair[1] === '') return;
+      dl.append(el('dt', { textContent: pair[0] }), el('dd', null, pair[1]));
+    });
+    return dl;
+  }
+
+  var closedProjects = {};
+  function showState (state, clock) {
+    var now = Date.parse(clock.now);
+    var container = $('projects');
+    var projects = Object.keys(state.projects).map(function (id) { return state.projects[id]; });
+    var projectIds = $('project-ids');
+    var serviceIds = $('service-ids');
+    projectIds.replaceChildren();
+    serviceIds.replaceChildren();
+    var seen = {};
+    var blocks = projects.map(function (project) {
+      projectIds.append(el('option', { value: project.id }));
+      var services = Object.keys(project.services).map(function (id) { return project.services[id]; });
+      var cards = services.map(function (service) {
+        if (!seen[service.id]) { seen[service.id] = true; serviceIds.append(el('option', { value: service.id })); }
+        var d = service.deployment;
+        var rollout = service.status && service.status.rollout;
+        var step = rollout ? rolloutStep(rollout, now) : null;
+        return el('article', { className: 'service', 'data-service': service.id },
+          el('h3', null, el('span', { className: 'mono', textContent: service.id }), el('small', { textContent: service.serviceType + (service.name && service.name !== service.id ? ' · ' + service.name : '') })),
+          facts([
+            ['Source', sourceOf(service)],
+            ['Runtime', d ? configOf(d) : null],
+            ['Instances', d ? String(d.instances) : null],
+            ['Builds', service.builder ? service.builder.repository + '@' + service.builder.branch + (service.builder.builds ? ', ' + service.builder.builds.length + ' known' : '') : null],
+            ['Rollout', step ? el('span', null, el('span', { className: 'badge ' + step, textContent: step }), ' since ' + new Date(rollout.startedAt).toLocaleString()) : (d ? 'none yet' : null)]
+          ]));
+      });
+      var block = el('details', { className: 'project', open: !closedProjects[project.id], 'data-project': project.id },
+        el('summary', null, project.id + ' ', el('small', { textContent: [project.name !== project.id ? project.name : '', project.region].filter(Boolean).join(' · ') })),
+        cards.length ? el('div', { className: 'services' }, cards) : el('p', { className: 'note', textContent: 'No services.' }));
+      block.addEventListener('toggle', function () { closedProjects[project.id] = !block.open; });
+      return block;
+    });
+    container.replaceChildren.apply(container, blocks.length ? blocks : [el('p', { className: 'note', textContent: 'No projects.' })]);
+    $('state-scope').textContent = isolation ? (namespace ? '(namespace of the token ' + namespace.slice(0, 4) + '…)' : '(default namespace)') : '';
+    if (state.tokens) state.tokens.forEach(function (t) { rememberNamespace(t.token, false); });
+  }
+
+  function describeRule (rule) {
+    var m = rule.match || {};
+    var a = rule.action || {};
+    var match = [m.method, m.path, m.projectId && 'project ' + m.projectId, m.serviceId && 'service ' + m.serviceId].filter(Boolean).join(' ') || 'every request';
+    var act = [a.status && 'answer ' + a.status, a.delayMs && 'wait ' + a.delayMs + ' ms', a.drop && 'drop the connection', a.rollout && 'rollout ' + a.rollout].filter(Boolean).join(', ');
+    var limits = [rule.remaining !== null ? rule.remaining + ' left' : '', rule.fraction ? 'fraction ' + rule.fraction : ''].filter(Boolean).join(', ');
+    return rule.id + ': ' + match + ' → ' + act + (limits ? ' (' + limits + ')' : '') + '; matched ' + rule.matched + ', applied ' + rule.applied;
+  }
+
+  function showControls (clock, rules, latency, rollout, rate) {
+    var settings = $('settings');
+    settings.replaceChildren();
+    [
+      ['Clock', clock.mode + (clock.mode === 'manual' ? ', stopped at ' : ', ') + clock.now],
+      ['Latency', latency.ms + ' ms'],
+      ['Rollout', 'PENDING ' + rollout.pendingMs + ' ms, then IN_PROGRESS ' + rollout.inProgressMs + ' ms'],
+      ['Rate limit', rate.max + ' per ' + rate.windowSeconds + ' s per token, ' + (rate.enforce ? 'enforced (429)' : 'counted only')]
+    ].forEach(function (pair) { settings.append(el('dt', { textContent: pair[0] }), el('dd', { textContent: pair[1] })); });
+    var faults = $('faults');
+    faults.replaceChildren(rules.length === 0
+      ? el('p', { className: 'note', textContent: 'None.' })
+      : el('ol', { className: 'rules' }, rules.map(function (rule) { return el('li', { className: 'mono', textContent: describeRule(rule) }); })));
+  }
+
+  // ---- Reset and clear, each confirmed first.
+  function scopeWords () { return namespace ? 'the namespace of the selected token' : 'every namespace'; }
+  $('clear-journal').addEventListener('click', async function () {
+    if (!confirm('Clear the journal of ' + scopeWords() + '? The requests it holds are lost.')) return;
+    var res = await call('DELETE', scoped('journal'));
+    if (res.ok) clearRows(); else banner('Clearing the journal answered ' + res.status);
+  });
+  $('reset').addEventListener('click', async function () {
+    var what = namespace ? 'the state and journal of the selected namespace' : 'state, journal, fault rules, latency, clock and rate limits';
+    if (!confirm('Reset ' + what + ' to the fixtures?')) return;
+    var res = await call('POST', scoped('reset'));
+    if (res.ok) { clearRows(); refresh(); } else banner('The reset answered ' + res.status);
+  });
+
+  // ---- Namespaces (isolation): typed as the API token, suggested from this tab's earlier ones and the fixtures' tokens.
+  function rememberNamespace (token, save) {
+    if (!token) return;
+    var known = session.get(NAMESPACES_KEY).split('\n').filter(Boolean);
+    var options = $('namespace-tokens');
+    if (!Array.prototype.some.call(options.options, function (o) { return o.value === token; })) options.append(el('option', { value: token }));
+    if (save && known.indexOf(token) < 0) session.set(NAMESPACES_KEY, known.concat(token).slice(-50).join('\n'));
+  }
+  $('namespace-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var next = $('namespace').value.trim();
+    if (next === namespace) return;
+    namespace = next;
+    session.set(NAMESPACE_KEY, namespace);
+    rememberNamespace(namespace, true);
+    lastSeq = 0;
+    clearRows();
+    lastState = '';
+    connect();
+    refresh();
+  });
+
+  // ---- Keyboard: / focuses the search, Escape leaves it.
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    var typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement;
+    if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      filterForm.elements.text.focus();
+    } else if (event.key === 'Escape' && target === filterForm.elements.text) {
+      target.blur();
+    }
+  });
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible' && stale) refresh();
+  });
+  setInterval(function () { if (document.visibilityState === 'visible') refresh(); else stale = true; }, POLL_MS);
+
+  async function start () {
+    try {
+      var first = await startOf();
+      var health = first.health;
+      startedAt = first.at;
+      isolation = health.isolation;
+      $('version').textContent = 'v' + health.version + (health.journalCapacity === 0 ? ' · journal off (--journal-size 0)' : '');
+      if (isolation) {
+        $('namespace-form').hidden = false;
+        $('namespace').value = namespace;
+        session.get(NAMESPACES_KEY).split('\n').forEach(function (t) { rememberNamespace(t, false); });
+      } else {
+        namespace = '';
+      }
+    } catch (err) {
+      banner('The emulator did not answer: ' + String(err.message || err));
+    }
+    connect();
+    refresh();
+  }
+  start();
+})();
+`

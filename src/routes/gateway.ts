@@ -1,0 +1,137 @@
+/**
+ * What stands in front of the emulated API, as a gateway would: rate-limit headers (and 429s when
+ * enforced), fault rules, latency and the `Prefer` header, and the journal. `gateway(app)` installs its
+ * hooks in the API plugin's encapsulation context, so they run for exactly the routes registered there
+ * and for that plugin's 404, and never for /_mock (the admin plugin) or the OpenAPI document: which
+ * plugin the router matched decides, never the URL's text (docs/control-plane.md, "What counts as API
+ * traffic").
+ *
+ * The hot path pays for what is switched on: with no fault rule, no latency and no Prefer header, a
+ * request costs one property check for all three, a rate-limit count and a journal append; nothing is
+ * async unless a delay or a fault is actually applied.
+ */
+import { performance } from 'node:perf_hooks'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { bearerOf } from '../domain/auth.js'
+import type { Emulator, Namespace } from '../domain/emulator.js'
+import { MAX_DELAY_MS, parsePrefer, requestPath, type PreferFault, type RequestFacts } from '../domain/faults.js'
+import { rateLimitKey } from '../domain/rate-limit.js'
+import { Errors } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The namespace whose state this request uses, set by the API's auth hook before any handler runs
+     * (null until then, and for requests that never reach it: unknown routes, missing tokens).
+     */
+    mockNamespace: Namespace | null
+    /** The JSON body as sent, kept by the body parser for the journal. */
+    mockRawBody: string | null
+    /** performance.now() when the request arrived, for the journal's duration. */
+    mockStart: number
+  }
+}
+
+/** What fault rules match a request against. */
+export function requestFacts (request: FastifyRequest): RequestFacts {
+  const params = request.params as { projectId?: string, serviceId?: string } | undefined
+  return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId }
+}
+
+/** The header names and values as received: a walk over an array of strings, for the journal's budget. */
+function headerBytes (raw: string[]): number {
+  let bytes = 0
+  for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length
+  return bytes
+}
+
+/** Installs the gateway's hooks on `app`, the API plugin's context. */
+export function gateway (app: FastifyInstance, emulator: Emulator): void {
+  const controls = emulator.controls
+  const journaling = emulator.journalSize > 0
+
+  app.addHook('onRequest', function gatewayIn (request, reply, done) {
+    if (journaling) request.mockStart = performance.now()
+
+    // Counted always, so the headers are always sent; answered with a 429 only when enforced.
+    const { max, windowSeconds, enforce } = controls.rateLimit
+    const count = controls.limiter.hit(rateLimitKey(request.headers.authorization, request.ip), max, windowSeconds)
+    reply.header('x-ratelimit-limit', count.limit)
+    reply.header('x-ratelimit-remaining', count.remaining)
+    reply.header('x-ratelimit-reset', count.resetSeconds)
+    if (count.exceeded && enforce) return done(Errors.rateLimited(count.limit, count.resetSeconds))
+
+    if (!controls.engaged && request.headers.prefer === undefined) return done()
+    behave(request, reply, done)
+  })
+
+  /** Fault rules, latency and Prefer: only when one of them is set. */
+  function behave (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    const header = request.headers.prefer
+    let prefer: PreferFault | undefined
+    try {
+      // String() joins repeated headers with commas, as RFC 9110 combines them
+      // (https://www.rfc-editor.org/rfc/rfc9110#section-5.3).
+      prefer = header === undefined ? undefined : parsePrefer(String(header))
+    } catch (err) {
+      return done(err as Error)
+    }
+    // The Prefer header's own answer wins, and then no rule is spent on the request.
+    const ruled = prefer?.status !== undefined || prefer?.drop === true || controls.faults.httpRules === 0
+      ? undefined
+      : controls.faults.take(requestFacts(request))
+    const by = ruled === undefined ? 'the Prefer header' : `fault rule "${ruled.rule}"`
+    const act = (): void => {
+      if (prefer?.drop === true || ruled?.action.drop === true) {
+        request.log.info({ fault: 'drop', by }, 'connection dropped (injected)')
+        if (journaling) record(request, 0, undefined)
+        reply.hijack()
+        request.raw.destroy()
+        return
+      }
+      const status = prefer?.status ?? ruled?.action.status
+      done(status === undefined ? undefined : Errors.injectedFault(status, by, ruled?.action.message))
+    }
+    const delay = Math.min(MAX_DELAY_MS, controls.latencyMs + (prefer?.delayMs ?? 0) + (ruled?.action.delayMs ?? 0))
+    // On the emulator's clock: with a manual clock, the request waits until the clock is advanced past it.
+    if (delay > 0) controls.clock.sleep(delay).then(act, done)
+    else act()
+  }
+
+  // Closing the app ends every delay at once, so no test waits on one.
+  app.addHook('preClose', (done) => {
+    controls.clock.release()
+    done()
+  })
+
+  if (!journaling) return
+
+  /** Where a request that skipped the auth hook is journaled: its token's namespace, if it has one. */
+  function namespaceOf (request: FastifyRequest): Namespace {
+    return request.mockNamespace ?? emulator.existingNamespace(bearerOf(request.headers.authorization)) ?? emulator.base
+  }
+
+  /** Appends a request to its namespace's journal; `status` 0 and no response: the connection was dropped. */
+  function record (request: FastifyRequest, status: number, response: string | undefined): void {
+    const duration = performance.now() - request.mockStart
+    namespaceOf(request).journal.append({
+      seq: emulator.nextSeq(),
+      at: Date.now() - duration,
+      method: request.method,
+      url: request.url,
+      params: request.params as Record<string, string | undefined>,
+      headers: request.headers,
+      body: request.mockRawBody ?? undefined,
+      status,
+      response,
+      duration,
+      headerBytes: headerBytes(request.raw.rawHeaders)
+    })
+  }
+
+  // onSend runs after serialization: every answer of the API, errors included, is JSON text by now.
+  app.addHook('onSend', function journal (request, reply, payload, done) {
+    record(request, reply.statusCode, payload as string)
+    done(null, payload)
+  })
+}

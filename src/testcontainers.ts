@@ -1,0 +1,65 @@
+/**
+ * `northflank-mock/testcontainers`: the emulator as a Testcontainers module, in the shape of
+ * testcontainers-node's own modules (a `*Container` with typed `with…()` options and a wait strategy, a
+ * `Started*Container` with accessors). `testcontainers` is an optional peer dependency: only this entry
+ * point needs it. The image is built from this repository by `npm run docker:build` (docs/docker.md).
+ */
+import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
+import type { Fixtures } from '../schemas/fixtures.js'
+import { createAdminClient, type AdminClient } from './client.js'
+import { VERSION } from './version.js'
+
+/** The image `npm run docker:build` tags: this package's version. */
+export const DEFAULT_IMAGE = `northflank-mock:${VERSION}`
+/** The port the image listens on. */
+export const PORT = 8080
+const FIXTURES_PATH = '/fixtures/northflank.json'
+
+export class NorthflankMockContainer extends GenericContainer {
+  private adminToken: string | undefined
+
+  constructor (image: string = DEFAULT_IMAGE) {
+    super(image)
+    this.withExposedPorts(PORT)
+      // Open even with an admin token; answers once the fixtures are loaded and the server listens.
+      .withWaitStrategy(Wait.forHttp('/_mock/health', PORT).forStatusCode(200))
+      .withStartupTimeout(60_000)
+  }
+
+  /** Fixtures the emulator starts with (and resets to): a JSON file on this machine, or the document itself. */
+  withFixtures (fixtures: string | Fixtures): this {
+    if (typeof fixtures === 'string') this.withCopyFilesToContainer([{ source: fixtures, target: FIXTURES_PATH, mode: 0o644 }])
+    else this.withCopyContentToContainer([{ content: JSON.stringify(fixtures), target: FIXTURES_PATH, mode: 0o644 }])
+    return this.withEnvironment({ NORTHFLANK_MOCK_FIXTURES: FIXTURES_PATH })
+  }
+
+  /** Guards /_mock (but health) with this token; the started container's `admin` client sends it. */
+  withAdminToken (token: string): this {
+    this.adminToken = token
+    return this.withEnvironment({ NORTHFLANK_MOCK_ADMIN_TOKEN: token })
+  }
+
+  /** One state and journal per API token, for test files sharing one container. */
+  withIsolation (isolation = true): this {
+    return this.withEnvironment({ NORTHFLANK_MOCK_ISOLATION: String(isolation) })
+  }
+
+  override async start (): Promise<StartedNorthflankMockContainer> {
+    return new StartedNorthflankMockContainer(await super.start(), this.adminToken)
+  }
+}
+
+export class StartedNorthflankMockContainer extends AbstractStartedContainer {
+  /** The admin client (/_mock), bound to this container and its admin token. */
+  readonly admin: AdminClient
+
+  constructor (started: StartedTestContainer, adminToken: string | undefined) {
+    super(started)
+    this.admin = createAdminClient(this.getApiUrl(), { adminToken })
+  }
+
+  /** The emulated API's base URL, e.g. http://localhost:32768: the js-client's `host` as it is. */
+  getApiUrl (): string {
+    return `http://${this.getHost()}:${this.getMappedPort(PORT)}`
+  }
+}

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { ControlledClock, ManualClock } from '../../src/domain/clock.js'
+
+const T0 = new Date('2026-06-01T00:00:00Z')
+
+/** Whether a promise has settled, after letting pending callbacks run. */
+async function settled (p: Promise<unknown>): Promise<boolean> {
+  let done = false
+  p.then(() => { done = true }, () => { done = true })
+  await new Promise((resolve) => setImmediate(resolve))
+  return done
+}
+
+t.test('with a manual clock, a sleep ends when the clock is advanced past it, not before', async (t) => {
+  const clock = new ControlledClock(new ManualClock(T0))
+  clock.setManual()
+  const sleep = clock.sleep(1000)
+  t.equal(clock.sleeping, 1)
+  clock.advance(999)
+  t.equal(await settled(sleep), false, '1 ms short')
+  clock.advance(1)
+  t.equal(await settled(sleep), true)
+  t.equal(clock.sleeping, 0)
+})
+
+t.test('switching a manual clock to the system\'s lets the rest of a sleep run in real time', async (t) => {
+  const clock = new ControlledClock()
+  clock.setManual()
+  const sleep = clock.sleep(60_000)
+  clock.advance(59_990)
+  clock.setSystem()
+  const started = Date.now()
+  await sleep
+  t.ok(Date.now() - started < 5_000, 'the 10 ms left ran on a timer')
+})
+
+t.test('switching to manual stops a system sleep until the clock is advanced', async (t) => {
+  const clock = new ControlledClock()
+  const sleep = clock.sleep(60_000)
+  clock.setManual()
+  clock.advance(59_000)
+  t.equal(await settled(sleep), false)
+  clock.advance(1_000)
+  t.equal(await settled(sleep), true)
+})
+
+t.test('release ends every pending sleep at once', async (t) => {
+  const clock = new ControlledClock()
+  const a = clock.sleep(60_000)
+  clock.setManual()
+  const b = clock.sleep(1)
+  clock.release()
+  t.equal(await settled(a), true)
+  t.equal(await settled(b), true)
+  t.equal(clock.sleeping, 0)
+})
+
+t.test('millis reads the same time as now, in every mode', async (t) => {
+  const base = new ManualClock(T0)
+  const clock = new ControlledClock(base)
+  t.equal(clock.millis(), T0.getTime())
+  clock.setManual(new Date(5))
+  t.equal(clock.millis(), 5)
+  t.equal(clock.now().getTime(), 5)
+})

@@ -1,0 +1,209 @@
+import t from 'tap'
+import { ApiError, Errors } from '../../src/errors.js'
+import { checkFaultRules, FaultRules, MAX_RULES, mulberry32, parsePrefer, pathMatcher, requestPath } from '../../src/domain/faults.js'
+
+/** The status of the ApiError a call throws, or undefined. */
+function statusOf (fn: () => unknown): number | undefined {
+  try {
+    fn()
+  } catch (err) {
+    return (err as ApiError).status
+  }
+  return undefined
+}
+
+const facts = (over: Partial<{ method: string, path: string, projectId: string, serviceId: string }> = {}) =>
+  ({ method: 'POST', path: '/v1/projects/p/services/s/deployment', projectId: 'p', serviceId: 's', ...over })
+
+t.test('mulberry32 gives the same sequence for the same seed and another for another seed', async (t) => {
+  const draw = (seed: number) => { const r = mulberry32(seed); return Array.from({ length: 20 }, r) }
+  t.same(draw(42), draw(42))
+  t.notSame(draw(42), draw(43))
+  t.ok(draw(7).every((x) => x >= 0 && x < 1), 'numbers fall in [0, 1)')
+})
+
+t.test('path patterns match exactly, * within a segment, ** across segments', async (t) => {
+  t.ok(pathMatcher('/v1/login')('/v1/login'))
+  t.notOk(pathMatcher('/v1/login')('/v1/login/x'))
+  const one = pathMatcher('/v1/projects/*/services/*/deployment')
+  t.ok(one('/v1/projects/p/services/s/deployment'))
+  t.notOk(one('/v1/projects/p/x/services/s/deployment'), '* does not cross a slash')
+  t.notOk(one('/v1/projects/p/services/s'))
+  const prefix = pathMatcher('/v1/**')
+  t.ok(prefix('/v1'))
+  t.ok(prefix('/v1/projects/p/services/s'))
+  t.notOk(prefix('/_mock/health'))
+  const mid = pathMatcher('/v1/**/deployment')
+  t.ok(mid('/v1/teams/t/projects/p/services/s/deployment'))
+  t.notOk(mid('/v1/teams/t/projects/p/services/s'))
+  const part = pathMatcher('/v1/projects/proj-*/services/*-api')
+  t.ok(part('/v1/projects/proj-1/services/web-api'))
+  t.notOk(part('/v1/projects/other/services/web-api'))
+  t.notOk(part('/v1/projects/proj-1/services/web-api-2'))
+  t.ok(pathMatcher('/a/**/**/b')('/a/b'), 'repeated ** still match zero segments')
+  t.ok(pathMatcher('/a/x**y')('/a/xzzy'), '** inside a segment acts as *')
+  t.ok(pathMatcher('/v1/log*')('/v1/login'))
+  t.ok(pathMatcher('/v1/log*')('/v1/log'), 'a trailing * matches nothing too')
+})
+
+t.test('a pathological pattern against a long path answers quickly (no exponential backtracking)', async (t) => {
+  const pattern = '/' + Array.from({ length: 20 }, () => '**/*a*').join('/') + '/b'
+  const path = '/' + Array.from({ length: 500 }, () => 'aaaaaaaa').join('/')
+  t.equal(pathMatcher(pattern)(path), false)
+})
+
+t.test('requestPath drops the query string and repeated slashes', async (t) => {
+  t.equal(requestPath('/v1/x?y=1'), '/v1/x')
+  t.equal(requestPath('//v1//x'), '/v1/x')
+  t.equal(requestPath('/v1/x'), '/v1/x')
+})
+
+t.test('a rule with times acts on the next N matching requests, then stays listed as spent', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ action: { status: 503 }, times: 2 })
+  t.match(rules.take(facts()), { rule: 'fault-1', action: { status: 503 } })
+  t.ok(rules.take(facts()))
+  t.equal(rules.take(facts()), undefined)
+  t.match(rules.list(), [{ id: 'fault-1', remaining: 0, matched: 2, applied: 2, times: 2 }])
+})
+
+t.test('a rule matches on method, path, projectId and serviceId, each when given', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ match: { method: 'GET', path: '/v1/**', projectId: 'p', serviceId: 's' }, action: { drop: true } })
+  t.equal(rules.take(facts()), undefined, 'POST is not GET')
+  t.equal(rules.take(facts({ method: 'GET', projectId: 'q' })), undefined, 'other project')
+  t.equal(rules.take(facts({ method: 'GET', serviceId: 't' })), undefined, 'other service')
+  t.equal(rules.take(facts({ method: 'GET', path: '/other' })), undefined, 'other path')
+  t.match(rules.take(facts({ method: 'GET' })), { action: { drop: true } })
+  t.match(rules.list(), [{ matched: 1, applied: 1, remaining: null }])
+})
+
+t.test('rules are tried in order and only the first that fires acts', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ id: 'first', action: { status: 500 }, times: 1 })
+  rules.add({ id: 'second', action: { status: 502 } })
+  t.equal(rules.take(facts())?.rule, 'first')
+  t.equal(rules.take(facts())?.rule, 'second', 'the spent rule is passed over')
+  t.match(rules.list(), [{ id: 'first', matched: 1 }, { id: 'second', matched: 1 }])
+})
+
+t.test('a fraction rule fires on the same requests for the same seed', async (t) => {
+  const run = (seed?: number) => {
+    const rules = new FaultRules()
+    rules.add({ action: { status: 500 }, fraction: 0.3, ...(seed === undefined ? {} : { seed }) })
+    return Array.from({ length: 200 }, () => rules.take(facts()) !== undefined)
+  }
+  const a = run(99)
+  t.same(run(99), a, 'same seed, same sequence')
+  t.notSame(run(100), a, 'another seed, another sequence')
+  t.same(run(), run(1), 'no seed is seed 1')
+  const fired = a.filter(Boolean).length
+  t.ok(fired > 30 && fired < 90, `about 30% of 200 fired (${fired})`)
+})
+
+t.test('a fraction rule with times stops after N firings; matches count every draw', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ action: { status: 500 }, fraction: 0.5, seed: 3, times: 3 })
+  let fired = 0
+  for (let i = 0; i < 100; i++) if (rules.take(facts()) !== undefined) fired++
+  t.equal(fired, 3)
+  const [rule] = rules.list()
+  t.equal(rule?.applied, 3)
+  t.equal(rule?.remaining, 0)
+  t.ok((rule?.matched ?? 0) > 3 && (rule?.matched ?? 0) < 100, 'draws stopped once spent')
+})
+
+t.test('rollout rules are kept apart from HTTP rules', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ action: { rollout: 'FAILED' }, times: 1 })
+  t.equal(rules.httpRules, 0)
+  t.equal(rules.take(facts()), undefined, 'a rollout rule never answers a request')
+  t.equal(rules.takeRolloutFailure(facts()), true)
+  t.equal(rules.takeRolloutFailure(facts()), false, 'spent')
+  rules.add({ action: { status: 500 } })
+  t.equal(rules.takeRolloutFailure(facts()), false, 'an HTTP rule never fails a rollout')
+  t.equal(rules.httpRules, 1)
+})
+
+t.test('ids are generated, kept when given, refused when taken; remove and clear', async (t) => {
+  const rules = new FaultRules()
+  rules.add({ id: 'fault-1', action: { status: 500 } })
+  t.equal(rules.add({ action: { status: 500 } }).id, 'fault-2', 'a generated id skips one taken')
+  t.equal(statusOf(() => rules.add({ id: 'fault-1', action: { status: 500 } })), 409)
+  t.equal(rules.remove('fault-1'), true)
+  t.equal(rules.remove('fault-1'), false)
+  t.equal(rules.httpRules, 1)
+  rules.add({ id: 'r', action: { rollout: 'FAILED' } })
+  t.equal(rules.remove('r'), true)
+  t.equal(rules.httpRules, 1, 'removing a rollout rule leaves the HTTP count alone')
+  rules.clear()
+  t.same(rules.list(), [])
+  t.equal(rules.add({ action: { status: 500 } }).id, 'fault-1', 'numbering starts again')
+})
+
+t.test('a listed rule is a copy: changing it changes nothing inside', async (t) => {
+  const rules = new FaultRules()
+  const added = rules.add({ match: { projectId: 'p' }, action: { status: 500 } })
+  added.match.projectId = 'q'
+  const [listed] = rules.list()
+  t.equal(listed?.match.projectId, 'p')
+})
+
+t.test('actions that make no sense are refused with 400 and a clear message', async (t) => {
+  const rules = new FaultRules()
+  const bad = [
+    [{}, /must ask for something/],
+    [{ status: 500, drop: true }, /both answer a status and drop/],
+    [{ rollout: 'FAILED', delayMs: 5 }, /takes no status, delayMs or drop/],
+    [{ rollout: 'FAILED', drop: false }, /takes no status, delayMs or drop/],
+    [{ delayMs: 5, message: 'x' }, /message goes with body.action.status/]
+  ] as const
+  for (const [action, message] of bad) {
+    const err = t.throws(() => rules.add({ action: action as never })) as ApiError
+    t.equal(err.status, 400)
+    t.match(err.message, message)
+  }
+  t.same(rules.list(), [], 'nothing was added')
+})
+
+t.test(`at most ${MAX_RULES} rules are held`, async (t) => {
+  const rules = new FaultRules()
+  for (let i = 0; i < MAX_RULES; i++) rules.add({ action: { status: 500 } })
+  t.equal(statusOf(() => rules.add({ action: { status: 500 } })), 409)
+})
+
+t.test('checkFaultRules names the first bad rule of a list', async (t) => {
+  t.equal(checkFaultRules([{ action: { status: 500 } }]), undefined)
+  t.equal(checkFaultRules([{ action: { status: 500 } }, { action: {} }]), 'faults[1]: action must ask for something: status, delayMs, drop or rollout')
+  t.equal(checkFaultRules([{ id: 'a', action: { status: 500 } }, { id: 'a', action: { status: 500 } }]), `faults[1]: ${Errors.faultRuleExists('a').message}`)
+})
+
+t.test('the Prefer header: status, code, delay, drop; unknown preferences ignored', async (t) => {
+  t.same(parsePrefer('status=503'), { status: 503 })
+  t.same(parsePrefer('code=404'), { status: 404 })
+  t.same(parsePrefer('delay=250'), { delayMs: 250 })
+  t.same(parsePrefer('drop'), { drop: true })
+  t.same(parsePrefer('drop=true'), { drop: true })
+  t.same(parsePrefer('return=minimal, Delay="20"; x=1, STATUS=500'), { delayMs: 20, status: 500 })
+  t.equal(parsePrefer('return=minimal'), undefined)
+  t.equal(parsePrefer(''), undefined)
+})
+
+t.test('a known preference with a bad value is a 400 that says what is wrong', async (t) => {
+  const bad = [
+    ['status=200', /"status" must be an integer from 400 to 599 \(got "200"\)/],
+    ['status=abc', /got "abc"/],
+    ['code', /got no value/],
+    ['delay=60001', /"delay" must be an integer from 0 to 60000/],
+    ['delay=-1', /"delay"/],
+    ['delay=1e3', /"delay"/],
+    ['drop=yes', /"drop" takes no value/],
+    ['drop, status=500', /cannot be asked together/]
+  ] as const
+  for (const [header, message] of bad) {
+    const err = t.throws(() => parsePrefer(header), `Prefer: ${header}`) as ApiError
+    t.equal(err.status, 400)
+    t.match(err.message, message)
+    t.same(err.details, { reason: 'bad-prefer' })
+  }
+})

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { buildState, checkFixtures, defaultFixtures, readFixturesFile } from '../../src/domain/fixtures.js'
+import { createAjv } from '../../src/problems.js'
+import { build, get } from '../support/helper.js'
+import { richFixtures } from '../support/fixtures/rich.js'
+
+const ajv = createAjv()
+const dir = mkdtempSync(join(tmpdir(), 'nf-fixtures-'))
+function file (name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+t.test('a fixtures file replaces the default project', async (t) => {
+  const path = file('rich.json', JSON.stringify(richFixtures()))
+  const app = await build(t, { fixtures: readFixturesFile(ajv, path) })
+  t.equal((await get(app, '/v1/projects/shop/services/web')).statusCode, 200)
+  t.equal((await get(app, '/v1/projects/default-project/services/example-service')).statusCode, 404)
+})
+
+t.test('the default fixtures hold the docs\' example names', async (t) => {
+  const state = buildState(defaultFixtures())
+  const services = state.projects.get('default-project')?.services
+  t.same([...(services?.keys() ?? [])], ['example-service', 'example-build-service', 'example-combined-service'])
+  t.same(services?.get('example-build-service')?.builder?.builds?.map((b) => [b.id, b.branch]), [['premium-guide-6393', 'master']])
+  t.equal(state.tokens, undefined, 'no token list: any token is accepted')
+})
+
+t.test('each state is a fresh copy: changing one never changes the fixtures or another', async (t) => {
+  const fixtures = defaultFixtures()
+  const a = buildState(fixtures)
+  const b = buildState(fixtures)
+  const svc = a.projects.get('default-project')?.services.get('example-service')
+  if (svc?.deployment === undefined) throw new Error('fixture service without deployment')
+  svc.deployment.docker.configType = 'customCommand'
+  svc.tags.push('x')
+  t.same(b.projects.get('default-project')?.services.get('example-service')?.deployment?.docker, { configType: 'default' })
+  t.same(fixtures.projects[0]?.services[0]?.deployment?.docker, { configType: 'default' })
+  t.same(fixtures.projects[0]?.services[0]?.tags, undefined)
+})
+
+t.test('a bad fixtures file is refused with a message naming the file and the field', async (t) => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['missing.json', '', /^fixtures .*missing\.json: cannot be read/],
+    ['bad.json', '{"projects": [', /bad\.json: is not valid JSON/],
+    ['type.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"lambda"}]}]}',
+      /type\.json: fixtures\.projects\[0\]\.services\[0\]\.serviceType must be one of: deployment, combined, build/],
+    ['extra.json', '{"projects":[],"users":[]}', /fixtures\.users is not allowed/],
+    ['image.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"deployment","deployment":{"external":{"imagePath":"nginx"}}}]}]}',
+      /fixtures\.projects\[0\]\.services\[0\]\.deployment\.external\.imagePath must be an image with a :tag or @digest/],
+    ['dup-project.json', '{"projects":[{"id":"p","services":[]},{"id":"p","services":[]}]}', /fixtures\.projects\[1\]\.id: project "p" is listed twice/],
+    ['dup-service.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"build"},{"id":"s","serviceType":"build"}]}]}',
+      /fixtures\.projects\[0\]\.services\[1\]\.id: service "s" is listed twice/],
+    ['dup-build.json', `{"projects":[{"id":"p","services":[{"id":"b","serviceType":"build","builds":[{"id":"x","branch":"m","sha":"${'a'.repeat(40)}"},{"id":"x","branch":"m","sha":"${'b'.repeat(40)}"}]}]}]}`,
+      /services\[0\]\.builds\[1\]\.id: build "x" is listed twice/],
+    ['ref.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"deployment","deployment":{"internal":{"id":"ghost"}}}]}]}',
+      /services\[0\]\.deployment: internal\.id: no build service "ghost" in project "p"/],
+    ['both.json', '{"projects":[{"id":"p","services":[{"id":"bld","serviceType":"build"},{"id":"s","serviceType":"deployment","deployment":{"external":{"imagePath":"a:b"},"internal":{"id":"bld"}}}]}]}',
+      /services\[1\]\.deployment: has external or internal, not both/],
+    ['builds-on-deployment.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"deployment","builds":[]}]}]}',
+      /services\[0\]: a deployment service has no repository or builds/],
+    ['deployment-on-build.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"build","deployment":{}}]}]}',
+      /services\[0\]\.deployment: a build service has no deployment/],
+    ['combined-source.json', '{"projects":[{"id":"p","services":[{"id":"s","serviceType":"combined","deployment":{"external":{"imagePath":"a:b"}}}]}]}',
+      /services\[0\]\.deployment: a combined service deploys its own builds/],
+    ['token.json', '{"projects":[],"tokens":[{"token":""}]}', /fixtures\.tokens\[0\]\.token must be at least 1 characters long/]
+  ]
+  for (const [name, text, message] of cases) {
+    const path = name === 'missing.json' ? join(dir, name) : file(name, text)
+    t.throws(() => readFixturesFile(ajv, path), message, name)
+    t.throws(() => readFixturesFile(ajv, path), { name: 'FixturesError' })
+  }
+})
+
+t.test('checkFixtures accepts a document as parsed, and tokens build a token list', async (t) => {
+  const fixtures = checkFixtures(ajv, { projects: [], tokens: [{ token: 'a', permissions: ['x'], projects: ['p'] }] }, 'inline')
+  const state = buildState(fixtures)
+  t.same([...(state.tokens?.get('a')?.permissions ?? [])], ['x'])
+  t.same([...(state.tokens?.get('a')?.projects ?? [])], ['p'])
+})
+
+t.test('timestamps in fixtures must be RFC 3339 date-times', async (t) => {
+  const doc = (createdAt: string) => ({ projects: [{ id: 'p', services: [{ id: 's', serviceType: 'build', createdAt }] }] })
+  t.ok(checkFixtures(ajv, doc('2026-01-01T00:00:00Z'), 'inline'))
+  t.ok(checkFixtures(ajv, doc('2026-01-01T00:00:00.123+02:00'), 'inline'))
+  for (const bad of ['2026-01-01', 'yesterday', '2026-13-45T99:00:00Z']) {
+    t.throws(() => checkFixtures(ajv, doc(bad), 'inline'), /createdAt must match format "date-time"/, bad)
+  }
+})

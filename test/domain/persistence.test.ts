@@ -1,0 +1,100 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { buildApp } from '../../src/app.js'
+import { Emulator } from '../../src/domain/emulator.js'
+import { defaultFixtures } from '../../src/domain/fixtures.js'
+import { readStateFile, StateFileError, stateFileOf, writeAtomically, writeStateFile } from '../../src/domain/persistence.js'
+import { createAjv } from '../../src/problems.js'
+import { DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
+
+function tempDir (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nf-mock-state-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+t.test('a missing state file means a first start: state comes from the fixtures', async (t) => {
+  const dir = tempDir(t)
+  t.equal(readStateFile(createAjv(), join(dir, 'state.json')), undefined)
+  const app = await buildApp({ stateFile: join(dir, 'state.json') })
+  t.equal((await readBack(app)).external.imagePath, 'nginx:latest')
+  await app.close()
+})
+
+t.test('state is saved when the app closes and loaded at the next start, fixtures included', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'state.json')
+  const first = await buildApp({ stateFile: file })
+  await post(first, DEPLOYMENT_URL, { external: { imagePath: 'nginx:saved' } })
+  await first.close()
+  const saved = JSON.parse(readFileSync(file, 'utf8'))
+  t.match(saved, { format: 'northflank-mock-state', version: 1, savedAt: String })
+  t.same(readdirSync(dir), ['state.json'], 'no temporary file left behind')
+
+  const second = await buildApp({ stateFile: file, fixtures: { projects: [] } })
+  t.teardown(() => second.close())
+  t.equal((await readBack(second)).external.imagePath, 'nginx:saved', 'the state file wins over fixtures')
+  await second.inject({ method: 'POST', url: '/_mock/reset' })
+  t.equal((await readBack(second)).external.imagePath, 'nginx:latest', 'a reset returns to the saved fixtures')
+})
+
+t.test('a state file that cannot be used stops the start with a message naming the field', async (t) => {
+  const dir = tempDir(t)
+  const ajv = createAjv()
+  const good = stateFileOf(new Emulator(defaultFixtures()), new Date('2026-01-01T00:00:00Z'))
+  const cases: Array<[string, string, RegExp]> = [
+    ['not json', '{"format":', /is not valid JSON/],
+    ['wrong shape', JSON.stringify({ ...good, version: 2 }), /file\.version/],
+    ['bad fixtures', JSON.stringify({ ...good, fixtures: { projects: [{ id: 'a', services: [] }, { id: 'a', services: [] }] } }), /file\.fixtures\.projects\[1\]\.id: project "a" is listed twice/],
+    ['bad fixtures shape', JSON.stringify({ ...good, fixtures: { projects: 1 } }), /fixtures\.projects must be an array/],
+    ['key and id differ', JSON.stringify({ ...good, state: { projects: { x: { id: 'y', name: 'y', region: 'r', services: {} } } } }), /file\.state\.projects\["x"\]\.id: is "y"/]
+  ]
+  for (const [name, text, message] of cases) {
+    const file = join(dir, `${name.replaceAll(' ', '-')}.json`)
+    writeFileSync(file, text)
+    t.throws(() => readStateFile(ajv, file), { name: 'StateFileError', message }, name)
+    await t.rejects(buildApp({ stateFile: file }), StateFileError, `${name}: buildApp refuses it too`)
+  }
+  t.throws(() => readStateFile(ajv, dir), { message: /cannot be read/ }, 'a directory is not a state file')
+})
+
+t.test('what is saved round-trips: a state file of a changed emulator restores the same dump', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 's.json')
+  const e = new Emulator(defaultFixtures())
+  e.load({ ...defaultFixtures(), tokens: [{ token: 'ro', permissions: ['x'], projects: ['default-project'] }] })
+  await writeStateFile(file, e)
+  const back = readStateFile(createAjv(), file)
+  const again = new Emulator(back?.fixtures ?? defaultFixtures())
+  if (back !== undefined) again.state = back.state
+  const json = (x: unknown) => JSON.parse(JSON.stringify(x))
+  t.same(json(again.dump()), json(e.dump()))
+})
+
+t.test('writeAtomically replaces the file whole and leaves no temporary file', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'f.json')
+  // The first text is the longer, so a write in place that did not truncate would leave its tail.
+  await writeAtomically(file, 'one, the longer')
+  await writeAtomically(file, 'two')
+  t.equal(readFileSync(file, 'utf8'), 'two')
+  t.same(readdirSync(dir), ['f.json'])
+})
+
+t.test('a failed write leaves the old file as it was and no temporary file', async (t) => {
+  const dir = tempDir(t)
+  const target = join(dir, 'taken')
+  mkdirSync(join(target, 'inside'), { recursive: true })
+  // rename() cannot replace a non-empty directory: the write fails after the temporary file is written.
+  await t.rejects(writeAtomically(target, 'x'))
+  t.same(readdirSync(dir), ['taken'])
+  await t.rejects(writeAtomically(join(dir, 'no', 'such', 'dir.json'), 'x'), { code: 'ENOENT' })
+})
+
+t.test('a state file that cannot be written makes close() reject', async (t) => {
+  const dir = tempDir(t)
+  const app = await buildApp({ stateFile: join(dir, 'missing-dir', 'state.json') })
+  await t.rejects(app.close(), { code: 'ENOENT' })
+})

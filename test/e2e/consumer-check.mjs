@@ -1,0 +1,79 @@
+// Run by test/e2e/install.sh inside a consumer project that has just installed northflank-mock (its cwd),
+// with the expected version as argument: the package's API and its installed CLI, as a user would use them.
+// Plain JavaScript, no dependencies: the consumer has nothing else installed.
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { startMock, VERSION } from 'northflank-mock'
+
+const expected = process.argv[2]
+const BIN = join(process.cwd(), 'node_modules', '.bin', 'northflank-mock')
+const AUTH = { authorization: 'Bearer any-token' }
+
+assert.equal(VERSION, expected, 'the package exports its version')
+
+// The library: startMock, an API call, an admin helper.
+const mock = await startMock()
+try {
+  const service = await fetch(`${mock.url}/v1/projects/default-project/services/example-service`, { headers: AUTH })
+  assert.equal(service.status, 200, 'GET service')
+  const health = await (await fetch(`${mock.url}/_mock/health`)).json()
+  assert.equal(health.version, expected)
+  assert.equal(await mock.admin.count({ method: 'GET', service: 'example-service', status: 200 }), 1, 'the journal counted it')
+} finally {
+  await mock.close()
+}
+console.log('   startMock: serves, journals, closes')
+
+// The CLI, through the bin link npm made.
+const version = spawnSync(BIN, ['--version'], { encoding: 'utf8' })
+assert.equal(version.status, 0, version.stderr)
+assert.equal(version.stdout, `${expected}\n`)
+
+const cli = spawn(BIN, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+try {
+  const lines = createInterface({ input: cli.stdout })
+  const [first] = await once(lines, 'line')
+  const url = /listening on (\S+)/.exec(JSON.parse(first).msg)?.[1]
+  assert.ok(url, `the start-up line names the URL: ${first}`)
+  const res = await fetch(`${url}/v1/projects/default-project/services/example-service`, { headers: AUTH })
+  assert.equal(res.status, 200)
+  cli.kill('SIGTERM')
+  const [code] = await once(cli, 'exit')
+  assert.equal(code, 0, 'SIGTERM: a clean exit')
+} finally {
+  cli.kill('SIGKILL')
+}
+console.log('   CLI: --version, starts, serves, exits 0 on SIGTERM')
+
+// --log-pretty: pino-pretty is an optional peer, resolved from where the package really is (a path install
+// runs from the linked folder, whose own dev dependencies include it). There, pretty lines; elsewhere, a
+// message that says how to get it, not a stack trace.
+const real = realpathSync(join(process.cwd(), 'node_modules', 'northflank-mock', 'package.json'))
+let hasPretty = true
+try {
+  createRequire(real).resolve('pino-pretty')
+} catch {
+  hasPretty = false
+}
+if (hasPretty) {
+  const child = spawn(BIN, ['--log-pretty', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const [first] = await once(createInterface({ input: child.stdout }), 'line')
+    assert.match(first, /INFO.*northflank-mock \S+ listening on http:\/\/127\.0\.0\.1:\d+/)
+    assert.throws(() => JSON.parse(first), SyntaxError, 'a pretty line, not JSON')
+  } finally {
+    child.kill('SIGKILL')
+  }
+  console.log('   CLI: --log-pretty prints pretty lines (pino-pretty found beside the package)')
+} else {
+  const pretty = spawnSync(BIN, ['--log-pretty', '--port', '0'], { encoding: 'utf8', timeout: 30_000 })
+  assert.equal(pretty.status, 1, pretty.stdout)
+  assert.match(pretty.stderr, /^northflank-mock: --log-pretty needs the pino-pretty package, which is not installed: install it beside northflank-mock \(npm install --save-dev pino-pretty\)/)
+  assert.doesNotMatch(pretty.stderr, /\n\s+at /, 'no stack trace')
+  console.log('   CLI: --log-pretty without pino-pretty says how to get it')
+}

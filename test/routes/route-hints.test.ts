@@ -1,0 +1,50 @@
+import t from 'tap'
+import { closestRoutes } from '../../src/route-hints.js'
+import { Errors } from '../../src/errors.js'
+import { AUTH, build } from '../support/helper.js'
+
+const UPDATE = { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
+
+t.test('a 404 names the closest emulated route when one is close', async (t) => {
+  const app = await build(t)
+  const miss = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string) => {
+    const res = await app.inject({ method, url, headers: { ...AUTH, 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' })
+    t.equal(res.statusCode, 404, `${method} ${url}`)
+    return res.json().error
+  }
+  const patch = await miss('PATCH', '/v1/projects/p/services/deployment/web')
+  t.equal(patch.message, 'No route PATCH /v1/projects/p/services/deployment/web. The emulator has POST ' +
+    '/v1/projects/{projectId}/services/{serviceId}/deployment (Northflank\'s PATCH /v1/projects/{projectId}/services/deployment/{serviceId} is not emulated)',
+  'the PATCH service endpoint Northflank recommends: pointed back at the POST')
+  t.same(patch.details.hints, [UPDATE])
+  t.equal((await miss('POST', '/v1/projects/p/service/s/deployment')).message,
+    Errors.routeNotFound('POST', '/v1/projects/p/service/s/deployment', [UPDATE]).message, 'a typo in a segment')
+  t.same((await miss('POST', '/projects/p/services/s/deployment')).details.hints, [UPDATE], '/v1 missing')
+  t.same((await miss('DELETE', '/v1/login')).details.hints, [{ method: 'GET', path: '/v1/login' }], 'the method differs')
+  t.same((await miss('GET', '/openapi.jsn')).details.hints, [{ method: 'GET', path: '/openapi.json' }])
+  const far = await miss('GET', '/v2/something/else/entirely')
+  t.same(far.details.hints, [], 'nothing close: no hint')
+  t.equal(far.message, Errors.routeNotFound('GET', '/v2/something/else/entirely').message)
+})
+
+t.test('an unknown admin path names the closest admin route, behind the admin token', async (t) => {
+  const app = await build(t, { adminToken: 'tok' })
+  const res = await app.inject({ method: 'GET', url: '/_mock/journals', headers: { 'x-mock-admin-token': 'tok' } })
+  t.equal(res.statusCode, 404)
+  t.equal(res.json().error.message, Errors.adminRouteNotFound('GET', '/_mock/journals', [{ method: 'GET', path: '/_mock/journal' }]).message)
+  t.equal((await app.inject({ method: 'GET', url: '/_mock/journals' })).statusCode, 401, 'without the token: no hint, a 401')
+})
+
+t.test('routes answering only 405 are never hints; known paths with another method get the 405', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'PATCH', url: '/v1/projects/p/services/s/deployment', headers: AUTH })
+  t.equal(res.statusCode, 405)
+  const hints = closestRoutes('PUT', '/v1/projects/p/services/s/deploymen', [
+    { method: 'POST', url: '/v1/projects/:projectId/services/:serviceId/deployment' },
+    { method: 'GET', url: '/v1/projects/:projectId/services/:serviceId/deployment' }
+  ])
+  t.same(hints, [
+    { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' },
+    { method: 'GET', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
+  ], 'two routes just as close are both named')
+})
