@@ -146,7 +146,8 @@ async function start (name: Kind, extra: string[] = []): Promise<Server> {
 }
 
 async function stop (server: Server): Promise<void> {
-  if (server.child.exitCode !== null) return
+  // Stopped already: exited, or killed by a signal (a baseline has no SIGTERM handler), when exitCode stays null.
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return
   const exited = new Promise((resolve) => server.child.once('exit', resolve))
   server.child.kill('SIGTERM')
   await exited
