@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url))
 const DEPLOYMENT = '/v1/projects/default-project/services/example-service/deployment'
@@ -40,42 +40,45 @@ function startServer (args: string[]) {
   }
 }
 
-t.test('the CLI saves the state file on SIGTERM and loads it at the next start', async (t) => {
+/** A state file's path in a temporary folder removed after the test. */
+function stateFile (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'nf-mock-cli-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'state.json')
+  return join(dir, 'state.json')
+}
 
-  const first = startServer(['--state-file', file])
-  const url = await first.url
+async function deploy (url: string, imagePath: string): Promise<number> {
   const res = await fetch(`${url}${DEPLOYMENT}`, {
     method: 'POST',
     headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
-    body: JSON.stringify({ external: { imagePath: 'nginx:persisted' } })
+    body: JSON.stringify({ external: { imagePath } })
   })
-  t.equal(res.status, 200)
+  return res.status
+}
+
+async function imageAt (url: string): Promise<string> {
+  const read = await fetch(`${url}${DEPLOYMENT}`, { headers: { authorization: 'Bearer tok' } })
+  return ((await read.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath
+}
+
+t.test('the CLI saves the state file on SIGTERM and loads it at the next start', async (t) => {
+  const file = stateFile(t)
+
+  const first = startServer(['--state-file', file])
+  t.equal(await deploy(await first.url, 'nginx:persisted'), 200)
   t.equal(await first.stop(), 0, 'a clean exit')
   t.match(JSON.parse(readFileSync(file, 'utf8')), { format: 'northflank-mock-state' })
 
   const second = startServer(['--state-file', file])
-  const url2 = await second.url
-  const read = await fetch(`${url2}${DEPLOYMENT}`, { headers: { authorization: 'Bearer tok' } })
-  t.equal(((await read.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath, 'nginx:persisted')
+  t.equal(await imageAt(await second.url), 'nginx:persisted')
   t.equal(await second.stop(), 0)
 })
 
 t.test('an accepted change reaches the state file soon after, so it survives a SIGKILL', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'nf-mock-cli-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'state.json')
+  const file = stateFile(t)
 
   const first = startServer(['--state-file', file])
-  const url = await first.url
-  const res = await fetch(`${url}${DEPLOYMENT}`, {
-    method: 'POST',
-    headers: { authorization: 'Bearer tok', 'content-type': 'application/json' },
-    body: JSON.stringify({ external: { imagePath: 'nginx:crash-safe' } })
-  })
-  t.equal(res.status, 200)
+  t.equal(await deploy(await first.url, 'nginx:crash-safe'), 200)
   // Saved within a second of the change (SAVE_DELAY_MS); the deadline here only guards against a hang.
   const saved = Date.now()
   while (!(existsSync(file) && readFileSync(file, 'utf8').includes('nginx:crash-safe'))) {
@@ -86,16 +89,12 @@ t.test('an accepted change reaches the state file soon after, so it survives a S
   t.not(await first.exited, 0, 'killed, with no chance to save at exit')
 
   const second = startServer(['--state-file', file])
-  const url2 = await second.url
-  const read = await fetch(`${url2}${DEPLOYMENT}`, { headers: { authorization: 'Bearer tok' } })
-  t.equal(((await read.json()) as { data: { external: { imagePath: string } } }).data.external.imagePath, 'nginx:crash-safe')
+  t.equal(await imageAt(await second.url), 'nginx:crash-safe')
   t.equal(await second.stop(), 0)
 })
 
 t.test('the CLI refuses to start on a bad state file, saying which field', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'nf-mock-cli-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'state.json')
+  const file = stateFile(t)
   writeFileSync(file, JSON.stringify({ format: 'northflank-mock-state', version: 1, savedAt: 'yesterday', fixtures: { projects: [] }, state: { projects: {} } }))
   const server = startServer(['--state-file', file])
   t.equal(await server.exited, 1)
