@@ -12,17 +12,15 @@ export function MethodSchema (description: string) {
   return Type.String({ pattern: `^(?:${anyCase.join('|')})$`, description: `${description}: ${METHODS.join(', ')}, in any case` })
 }
 
+/** A request path to match, without the query string: exact, or a glob (src/domain/faults.ts, pathMatcher). */
+export const PathGlobSchema = (description: string) => Type.String({ minLength: 1, maxLength: 1024, pattern: '^/', description })
+
 const DelayMs = (description: string) => Type.Integer({ minimum: 0, maximum: 60000, description })
 
 export const FaultMatchSchema = Type.Object({
   method: Type.Optional(MethodSchema('HTTP method (shown in uppercase); absent: any')),
-  path: Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 1024,
-    pattern: '^/',
-    description: 'Request path without the query string: exact, or a glob where * matches within one segment ' +
-      'and a ** segment matches any number of segments (/v1/** matches every API path); absent: any'
-  })),
+  path: Type.Optional(PathGlobSchema('Request path without the query string: exact, or a glob where * matches within one segment ' +
+    'and a ** segment matches any number of segments (/v1/** matches every API path); absent: any')),
   projectId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The projectId path parameter; absent: any' })),
   serviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The serviceId path parameter; absent: any' }))
 }, { additionalProperties: false, description: 'Which requests of the emulated API the rule concerns; every field given must match' })

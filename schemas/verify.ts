@@ -3,7 +3,7 @@
  * (docs/control-plane.md, "Verify").
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { MethodSchema } from './faults.js'
+import { MethodSchema, PathGlobSchema } from './faults.js'
 
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000 })
 
@@ -21,12 +21,7 @@ export type CountExpectation = Static<typeof CountExpectationSchema>
 
 export const VerifyQuerySchema = Type.Object({
   method: Type.Optional(MethodSchema('HTTP method')),
-  path: Type.Optional(Type.String({
-    minLength: 1,
-    maxLength: 1024,
-    pattern: '^/',
-    description: 'Path without the query string: exact, or a glob as in fault rules (* within a segment, ** across segments)'
-  })),
+  path: Type.Optional(PathGlobSchema('Path without the query string: exact, or a glob as in fault rules (* within a segment, ** across segments)')),
   project: Type.Optional(Type.String({ minLength: 1, description: 'The projectId path parameter' })),
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
   status: Type.Optional(Type.Integer({ minimum: 0, maximum: 599, description: 'The status answered; 0: a dropped connection' })),
