@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
+import { spawnCli } from '../support/cli.js'
 
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url))
 const DEPLOYMENT = '/v1/projects/default-project/services/example-service/deployment'
 
 /** Starts the CLI on a free port; resolves with its URL and a stop() that sends SIGTERM and waits. */
 function startServer (args: string[]) {
-  // The test's own execArgv (tap's TypeScript loader and coverage), so the child's coverage merges cleanly
-  // with the parent's; a different loader (tsx) maps lines differently and garbles the merged report.
-  const child = spawn(process.execPath, [...process.execArgv, SERVER, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawnCli(['--port', '0', ...args])
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
@@ -25,7 +21,7 @@ function startServer (args: string[]) {
     })
     exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)), reject)
   })
-  // Only against a hang: a loaded machine can take many seconds to start a TypeScript child.
+  // Only against a hang: a loaded machine can take many seconds to start a child.
   const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
   exited.finally(() => clearTimeout(timer))
   return {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,22 +6,10 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import t from 'tap'
 import { VERSION } from '../../src/version.js'
+import { spawnCli } from '../support/cli.js'
 import { richFixtures } from '../support/fixtures/rich.js'
 
-const SERVER = new URL('../../src/server.ts', import.meta.url).pathname
-
-/**
- * Runs the real command line from source, with the loader this test runs under (tap's), so that the
- * child's coverage of the sources merges with the rest.
- */
-function run (args: string[], env: Record<string, string> = {}) {
-  return spawn(process.execPath, [...process.execArgv, SERVER, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-}
-
-async function output (child: ReturnType<typeof run>) {
+async function output (child: ReturnType<typeof spawnCli>) {
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => { stdout += String(d) })
@@ -35,7 +22,7 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, nothing 
   const dir = mkdtempSync(join(tmpdir(), 'nf-server-'))
   const fixtures = join(dir, 'fixtures.json')
   writeFileSync(fixtures, JSON.stringify(richFixtures()))
-  const child = run(['--port', '0', '--fixtures', fixtures], { HOST: '127.0.0.1' })
+  const child = spawnCli(['--port', '0', '--fixtures', fixtures], { HOST: '127.0.0.1' })
   t.teardown(() => { child.kill('SIGKILL') })
   let stderr = ''
   child.stderr.on('data', (d) => { stderr += String(d) })
@@ -72,23 +59,23 @@ t.test('a bad fixtures file stops the start with a message naming the file and t
   const dir = mkdtempSync(join(tmpdir(), 'nf-server-'))
   const fixtures = join(dir, 'broken.json')
   writeFileSync(fixtures, JSON.stringify({ projects: [{ id: 'p', services: [{ id: 's', serviceType: 'nope' }] }] }))
-  const { code, stderr } = await output(run(['--port', '0'], { NORTHFLANK_MOCK_FIXTURES: fixtures }))
+  const { code, stderr } = await output(spawnCli(['--port', '0'], { NORTHFLANK_MOCK_FIXTURES: fixtures }))
   t.equal(code, 1)
   t.match(stderr, `northflank-mock: fixtures ${fixtures}: fixtures.projects[0].services[0].serviceType must be one of`)
 })
 
 t.test('a bad flag stops with the usage; --help prints it and exits 0', async (t) => {
-  const bad = await output(run(['--port', 'x']))
+  const bad = await output(spawnCli(['--port', 'x']))
   t.equal(bad.code, 1)
   t.match(bad.stderr, 'northflank-mock: invalid --port / PORT ("x")')
-  const help = await output(run(['--help']))
+  const help = await output(spawnCli(['--help']))
   t.equal(help.code, 0)
   t.match(help.stdout, /^Usage: northflank-mock \[options\]/)
 })
 
 // -h and -v are the same options to parseArgs (test/config/config.test.ts): one spawn each is enough here.
 t.test('--version prints the version alone and exits 0', async (t) => {
-  const { code, stdout } = await output(run(['--version']))
+  const { code, stdout } = await output(spawnCli(['--version']))
   t.equal(code, 0)
   t.equal(stdout, `${VERSION}\n`)
 })
@@ -97,14 +84,14 @@ t.test('a port already taken is reported, not a crash trace', async (t) => {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as { port: number }).port
-  const { code, stderr } = await output(run(['--port', String(port)]))
+  const { code, stderr } = await output(spawnCli(['--port', String(port)]))
   server.close()
   t.equal(code, 1)
   t.match(stderr, 'EADDRINUSE')
 })
 
 t.test('--log-pretty writes human-readable lines instead of JSON', async (t) => {
-  const child = run(['--port', '0', '--log-pretty'])
+  const child = spawnCli(['--port', '0', '--log-pretty'])
   t.teardown(() => { child.kill('SIGKILL') })
   const lines = createInterface({ input: child.stdout })
   for await (const line of lines) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import { connect, type AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
@@ -7,6 +6,7 @@ import { ApiClient, ApiClientInMemoryContextProvider } from '@northflank/js-clie
 import type { FastifyInstance } from 'fastify'
 import type { AppOptions } from '../../src/app.js'
 import { DRAIN_LIMITS } from '../../src/body-drain.js'
+import { spawnCli } from '../support/cli.js'
 import { scaled } from '../support/heavy.js'
 import { build } from '../support/helper.js'
 
@@ -19,11 +19,8 @@ const MIB = 1024 * 1024
 
 /** The emulator as a user runs it, in a process of its own: the failure this guards against needs two. */
 async function serveInChild (t: Test): Promise<number> {
-  const server = new URL('../../src/server.ts', import.meta.url).pathname
-  // The loader this test runs under (tap's), so that the child's coverage merges with the rest.
-  const child = spawn(process.execPath, [...process.execArgv, server, '--port', '0', '--host', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
+  const child = spawnCli(['--port', '0', '--host', '127.0.0.1'])
+  child.stderr.pipe(process.stderr)
   t.teardown(() => { child.kill('SIGKILL') })
   const lines = createInterface({ input: child.stdout })
   for await (const line of lines) {
