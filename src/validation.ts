@@ -22,6 +22,23 @@ const variantChoosers = new WeakMap<object, { choose: (data: unknown) => number,
   [UpdateDeploymentBodySchema, { choose: variantOf, variants: DEPLOYMENT_VARIANTS }]
 ])
 
+/**
+ * Validators by schema object, shared by every app in the process: the schemas are module constants, and
+ * every app's Ajv has the same options (createAjv), so what one app compiled serves the next. A test suite
+ * that starts an emulator per test then pays Ajv's compile once per schema, not once per test (it was
+ * most of a per-test emulator's first requests). Weak keys: a schema that goes away takes its entry along.
+ */
+const compiled = new WeakMap<object, ValidateFunction>()
+
+function compileOnce (ajv: Ajv, schema: object): ValidateFunction {
+  let validate = compiled.get(schema)
+  if (validate === undefined) {
+    validate = ajv.compile(schema)
+    compiled.set(schema, validate)
+  }
+  return validate
+}
+
 export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
   return ({ schema, httpPart }) => {
     const part = httpPart as string // Fastify always names it: body, params, querystring, headers
@@ -36,7 +53,7 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
     const validators: Array<ValidateFunction | undefined> = []
     return (data: unknown) => {
       const i = choose(data)
-      const validate = validators[i] ??= ajv.compile(schemas[i] as object)
+      const validate = validators[i] ??= compileOnce(ajv, schemas[i] as object)
       if (validate(data)) return { value: data }
       return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)) }
     }
