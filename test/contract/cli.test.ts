@@ -62,6 +62,15 @@ async function cli (t: Test, options: AppOptions = {}): Promise<Cli> {
 
 const login = (c: Cli, token = 'tok-abc') => c.run('login', '--name', 'local', '--token', token, '--host', c.host)
 
+/**
+ * The context a login saves (the first test checks that shape in the CLI's own config), written directly:
+ * the update tests start logged in without paying a CLI run for it.
+ */
+function loggedIn (c: Cli, token = 'tok-abc'): void {
+  writeFileSync(join(c.home, '.northflank', 'config.json'),
+    JSON.stringify({ ...c.config(), contexts: [{ name: 'local', host: c.host, token }], current: 'local' }))
+}
+
 t.test('northflank login --host <emulator> checks the token with GET /v1/login and saves the context', async (t) => {
   const c = await cli(t)
   const out = await login(c)
@@ -87,7 +96,7 @@ t.test('northflank login with a token the emulator does not know fails and saves
 
 t.test('northflank update service deployment --file <body> changes the deployment', async (t) => {
   const c = await cli(t)
-  await login(c)
+  loggedIn(c)
   const file = join(c.home, 'body.json')
   writeFileSync(file, JSON.stringify({ external: { imagePath: 'ghcr.io/org/app:1.2.3' }, docker: { configType: 'customCommand', customCommand: 'run --fast' } }))
   const out = await c.run('update', 'service', 'deployment', '--projectId', 'default-project', '--serviceId', 'example-service', '--file', file)
@@ -102,7 +111,7 @@ t.test('northflank update service deployment --file <body> changes the deploymen
 
 t.test('northflank update service deployment with an invalid body prints the emulator\'s message and exits 1', async (t) => {
   const c = await cli(t)
-  await login(c)
+  loggedIn(c)
   const body = { external: { imagePath: 'nginx' }, docker: { configType: 'customEntrypoint' } }
   const file = join(c.home, 'bad.json')
   writeFileSync(file, JSON.stringify(body))
