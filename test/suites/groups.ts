@@ -10,9 +10,8 @@ export const GROUPS: Record<string, string[]> = {
   browser: testFiles(['routes']).filter((file) => BROWSER.test(file)),
   contract: testFiles(['contract']),
   robustness: testFiles(['robustness']),
-  // The CLI as a process, its state file across restarts, and the docs' examples: the longest files, each
-  // a suite of its own, so that they spread over the machine's cores.
-  e2e: testFiles(['e2e'], /(examples|server-state-file)\.test\.ts$/),
-  'e2e-state-file': testFiles(['e2e']).filter((file) => file.endsWith('server-state-file.test.ts')),
+  // The CLI as a process and its state file across restarts; the docs' examples, the longest file, are a
+  // suite of their own, so that they spread over the machine's cores.
+  e2e: testFiles(['e2e'], /examples\.test\.ts$/),
   examples: testFiles(['e2e']).filter((file) => file.endsWith('examples.test.ts'))
 }
