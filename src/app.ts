@@ -89,6 +89,9 @@ class OneLinePerRequest extends LogController {
 
 const NAME_HEADER = 'x-northflank-mock'
 
+/** Response serializers, compiled on first use and shared by every app of the process (src/serialization.ts). */
+const SERIALIZERS = lazySerializers()
+
 /**
  * Every error answer: Northflank's envelope, its id the request's. The name header is set here too, as the
  * router's own errors (frameworkErrors) skip the hooks.
@@ -145,7 +148,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     http: { connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeout / 4)) },
     clientErrorHandler,
     // Response serializers compiled on first use, not all at start-up (src/serialization.ts).
-    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
+    schemaController: { compilersFactory: { buildSerializer: SERIALIZERS } },
     // fast-json-stringify picks the if/then branch of an answer (the fixtures' docker settings,
     // schemas/deployment.ts) with an Ajv of its own. It gets the patterns' rewrites that compile with the
     // u flag, as the validator's Ajv does (the wire patterns' `\-` does not), and no strict-types warning

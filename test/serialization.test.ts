@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { lazySerializers } from '../src/serialization.js'
 
 /** fast-json-stringify's compiler factory, counting the serializers it compiles. */
@@ -31,4 +31,33 @@ t.test('a response serializer is compiled at its first answer, once, and seriali
     t.equal(res.body, '{"kept":"yes","count":7}', 'the schema shapes the body: coerced, unknown keys dropped')
   }
   t.strictSame(compiled, ['GET /a 200'], 'compiled once, for the route that answered')
+})
+
+const RESPONSE = { 200: { type: 'object', properties: { kept: { type: 'string' }, count: { type: 'integer' } } } }
+
+/** An app whose one route answers through `serializers`, with the given serializer options. */
+async function appWith (t: Test, serializers: ReturnType<typeof lazySerializers>, serializerOpts: object = {}) {
+  const app = Fastify({ schemaController: { compilersFactory: { buildSerializer: serializers } }, serializerOpts })
+  t.teardown(() => app.close())
+  app.get('/a', { schema: { response: RESPONSE } }, async () => ({ kept: 'yes', count: '7', dropped: true }))
+  return app
+}
+
+t.test('apps with the same options share the serializers: the second app compiles nothing', async (t) => {
+  const { compiled, factory } = counting()
+  const serializers = lazySerializers(factory)
+  for (const app of [await appWith(t, serializers), await appWith(t, serializers)]) {
+    t.equal((await app.inject('/a')).body, '{"kept":"yes","count":7}')
+  }
+  t.strictSame(compiled, ['GET /a 200'], 'compiled once for both')
+})
+
+t.test('an app with other serializer options compiles its own serializers', async (t) => {
+  const { compiled, factory } = counting()
+  const serializers = lazySerializers(factory)
+  const first = await appWith(t, serializers)
+  const other = await appWith(t, serializers, { rounding: 'ceil' })
+  t.equal((await first.inject('/a')).body, '{"kept":"yes","count":7}')
+  t.equal((await other.inject('/a')).body, '{"kept":"yes","count":7}')
+  t.strictSame(compiled, ['GET /a 200', 'GET /a 200'], 'one each')
 })
