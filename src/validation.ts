@@ -55,7 +55,10 @@ export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
       const i = choose(data)
       const validate = validators[i] ??= compileOnce(ajv, schemas[i] as object)
       if (validate(data)) return { value: data }
-      return { error: Errors.validation(problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)) }
+      const problems = problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)
+      // The validator lives as long as the process: its errors, which hold the rejected body (verbose), go now.
+      validate.errors = null
+      return { error: Errors.validation(problems) }
     }
   }
 }
