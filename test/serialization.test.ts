@@ -39,7 +39,7 @@ const RESPONSE = { 200: { type: 'object', properties: { kept: { type: 'string' }
 async function appWith (t: Test, serializers: ReturnType<typeof lazySerializers>, serializerOpts: object = {}) {
   const app = Fastify({ schemaController: { compilersFactory: { buildSerializer: serializers } }, serializerOpts })
   t.teardown(() => app.close())
-  app.get('/a', { schema: { response: RESPONSE } }, async () => ({ kept: 'yes', count: '7', dropped: true }))
+  app.get('/a', { schema: { response: RESPONSE } }, async () => ({ kept: 'yes', count: 7.5, dropped: true }))
   return app
 }
 
@@ -57,7 +57,7 @@ t.test('an app with other serializer options compiles its own serializers', asyn
   const serializers = lazySerializers(factory)
   const first = await appWith(t, serializers)
   const other = await appWith(t, serializers, { rounding: 'ceil' })
-  t.equal((await first.inject('/a')).body, '{"kept":"yes","count":7}')
-  t.equal((await other.inject('/a')).body, '{"kept":"yes","count":7}')
+  t.equal((await first.inject('/a')).body, '{"kept":"yes","count":7}', 'an integer by truncation, the default')
+  t.equal((await other.inject('/a')).body, '{"kept":"yes","count":8}', 'rounded up, as its options say')
   t.strictSame(compiled, ['GET /a 200', 'GET /a 200'], 'one each')
 })
