@@ -80,7 +80,7 @@ t.test('northflank login --host <emulator> checks the token with GET /v1/login a
   t.strictSame(new Set(c.received.map((r) => JSON.stringify(r))), new Set([JSON.stringify({ route: 'GET /v1/login', authorization: 'Bearer tok-abc' })]))
   const config = c.config()
   t.equal(config.current, 'local')
-  t.match(config.contexts, [{ name: 'local', host: c.host, token: 'tok-abc' }])
+  t.strictSame(config.contexts, [{ name: 'local', host: c.host, token: 'tok-abc' }], 'the context, and nothing else')
   // The CLI stamps lastUpdateCheck after asking the registry: unchanged, it did not ask.
   t.equal(config.lastUpdateCheck, NEVER, 'no update check went to the npm registry')
 })
