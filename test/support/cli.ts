@@ -4,11 +4,30 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const TMP = join(ROOT, '.tmp')
 
 /** The TypeScript compiler this test process runs under: tap's loader registers it (ts-node's API). */
 interface Compiler { compile: (code: string, fileName: string) => string }
 
-let entry: string | undefined
+/** Whether a process of this id is running (signal 0 only checks). */
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM'
+  }
+}
+
+/** Removes what test processes that did not exit cleanly (a timeout, a kill) left in .tmp/. */
+function removeLeftovers (): void {
+  for (const name of readdirSync(TMP)) {
+    const pid = /^cli-(\d+)-/.exec(name)?.[1]
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(TMP, name), { recursive: true, force: true })
+  }
+}
+
+let entry: string[] | undefined
 
 /**
  * src/ and schemas/ compiled to JavaScript once per test process, by the compiler that compiled them for
@@ -18,13 +37,19 @@ let entry: string | undefined
  * TypeScript and compiling every file again in each child.
  *
  * The output goes inside the repository (node_modules resolves from there), in .tmp/, removed on exit.
+ * Under another loader (tsx, tap's type stripping) there is nothing to ask: the child then runs the
+ * sources with this process's loader.
  */
-function compiledEntry (): string {
+function command (): string[] {
   if (entry !== undefined) return entry
   const compiler = (process as unknown as Record<symbol, Compiler | undefined>)[Symbol.for('ts-node.register.instance')]
-  if (compiler === undefined) throw new Error('spawnCli runs under tap, whose TypeScript loader compiles the sources')
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true })
-  const outdir = mkdtempSync(join(ROOT, '.tmp', 'cli-'))
+  if (compiler === undefined) {
+    entry = [...process.execArgv, join(ROOT, 'src', 'server.ts')]
+    return entry
+  }
+  mkdirSync(TMP, { recursive: true })
+  removeLeftovers()
+  const outdir = mkdtempSync(join(TMP, `cli-${process.pid}-`))
   process.once('exit', () => { rmSync(outdir, { recursive: true, force: true }) })
   for (const dir of ['src', 'schemas']) {
     for (const name of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })) {
@@ -36,16 +61,16 @@ function compiledEntry (): string {
       writeFileSync(target, compiler.compile(readFileSync(source, 'utf8'), source))
     }
   }
-  entry = join(outdir, 'src', 'server.js')
+  // Not this process's execArgv: tap's TypeScript loader is not needed, and tap's coverage and process
+  // tracking reach children through NODE_OPTIONS already (loaded twice, they cost a second per start).
+  // Source maps on, for the coverage to map back onto src/.
+  entry = ['--enable-source-maps', join(outdir, 'src', 'server.js')]
   return entry
 }
 
 /** Spawns `northflank-mock …args` with these variables added to the environment; stdout and stderr piped. */
 export function spawnCli (args: string[], env: Record<string, string> = {}) {
-  // Not this process's execArgv: tap's TypeScript loader is not needed, and tap's coverage and process
-  // tracking reach children through NODE_OPTIONS already (loaded twice, they cost a second per start).
-  // Source maps on, for the coverage to map back onto src/.
-  return spawn(process.execPath, ['--enable-source-maps', compiledEntry(), ...args], {
+  return spawn(process.execPath, [...command(), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

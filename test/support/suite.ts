@@ -1,6 +1,6 @@
 /**
  * `npm test` runs the test files a few to a process (test/suites/*.suite.ts) rather than one each: tap spends
- * about 2.5 s of CPU starting a test process and TypeScript loading the sources another 2.5 s, most of the
+ * about 2 s of CPU starting a test process and its TypeScript loader more compiling the sources, most of the
  * whole run's CPU when paid for each of some fifty files on two cores. Each file still runs alone with
  * `npx tap <file>`. The files of a suite share a process, not state: each builds its own emulators.
  */
