@@ -71,6 +71,9 @@ function send (m: MockServer, method: string, path: string, body?: unknown, toke
 
 const deploy = (m: MockServer, image: string, token?: string) => send(m, 'POST', DEPLOYMENT, { external: { imagePath: image } }, token)
 const row = (page: Page, text: string) => page.locator('#entries > li').filter({ hasText: text })
+/** The row whose status column reads exactly `status` (a text filter would also match a seq and a time: #2 00:15…). */
+const rowOfStatus = (page: Page, status: string) =>
+  page.locator('#entries > li').filter({ has: page.locator('span.status', { hasText: new RegExp(`^${status}$`) }) })
 const service = (page: Page, id = SERVICE) => page.locator(`article.service[data-service="${id}"]`)
 
 t.test('the page renders the state, the controls and a request sent before it loaded', async (t) => {
@@ -108,14 +111,14 @@ t.test('expanding an entry shows its headers (token redacted), its body pretty-p
   await deploy(m, 'nginx:expand')
   await send(m, 'POST', DEPLOYMENT, { docker: { configType: 'customCommand' }, bogus: 1 })
   const page = await open(t, m)
-  const ok = row(page, '200')
+  const ok = rowOfStatus(page, '200')
   await ok.locator('summary').click()
   t.equal(await ok.locator('pre.body').innerText(), JSON.stringify({ external: { imagePath: 'nginx:expand' } }, null, 2))
   t.equal(await ok.locator('pre.response').innerText(), JSON.stringify({ data: {} }, null, 2))
   t.equal(await ok.locator('table.headers tr', { hasText: 'authorization' }).locator('td').innerText(), 'Bearer ***')
   t.notMatch(await page.locator('body').innerText(), /secret-api-token/, 'the API token appears nowhere')
 
-  const refused = row(page, '400')
+  const refused = rowOfStatus(page, '400')
   t.match(await refused.getAttribute('class'), /\bs4\b/, 'a 4xx is highlighted')
   // By keyboard: the entry's summary takes the focus and opens with Enter.
   await refused.locator('summary').focus()
