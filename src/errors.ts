@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { ErrorEnvelope, ValidationProblem } from '../schemas/error.js'
-import type { RouteHint } from './route-hints.js'
+import { HINTABLE, hintable, type RouteHint } from './route-hints.js'
 
 export class ApiError extends Error {
   readonly status: number
@@ -33,6 +33,23 @@ export const MAX_PROBLEMS = 100
 
 /** Messages name the ids that exist when there are this many or fewer, so that they stay short. */
 export const MAX_KNOWN = 10
+
+/** The longest request target a message repeats; the rest is elided (details keep it whole). */
+export const MAX_URL_SHOWN = 200
+
+/** A request target as a message shows it: cut to MAX_URL_SHOWN characters. */
+function shown (url: string): string {
+  return url.length <= MAX_URL_SHOWN ? url : `${url.slice(0, MAX_URL_SHOWN)}… (${url.length} characters)`
+}
+
+/** What a 404 says of the routes: the closest ones, or why none were looked for. */
+function hinted (hints: RouteHint[], hintable: boolean, otherwise: string): string {
+  if (!hintable) {
+    return ` The path is too long to compare with the emulator's routes (more than ${HINTABLE.segments} segments or ` +
+      `${HINTABLE.characters} characters); GET /openapi.json lists them`
+  }
+  return hints.length === 0 ? otherwise : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`
+}
 
 /** ` (label: a, b)` naming what exists, or nothing when there are too many (or the caller has none to give). */
 function known (label: string, ids: readonly string[] | undefined): string {
@@ -104,12 +121,11 @@ export const Errors = {
    * docs write it (e.g. PATCH /v1/projects/{projectId}/services/deployment/{serviceId}).
    */
   routeNotFound: (method: string, url: string, hints: RouteHint[] = [], notEmulated?: string) => new ApiError(404,
-    `No route ${method} ${url}.` +
-      (hints.length === 0 ? '' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`) +
+    `No route ${method} ${shown(url)}.` + hinted(hints, hintable(url), '') +
       (notEmulated === undefined ? '' : ` (Northflank's ${notEmulated} is not emulated)`),
     { method, url, hints }),
   methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
-    `Method ${method} is not allowed on ${url}; use ${allowed.join(' or ')}`, { method, allowed },
+    `Method ${method} is not allowed on ${shown(url)}; use ${allowed.join(' or ')}`, { method, allowed },
     { allow: allowed.join(', ') }),
   emptyBody: () => new ApiError(400,
     'Request body is empty: send a JSON object (the smallest valid one is {})', { reason: 'empty-body' }),
@@ -134,8 +150,7 @@ export const Errors = {
     'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
   adminRouteNotFound: (method: string, url: string, hints: RouteHint[] = []) => new ApiError(404,
-    `No admin route ${method} ${url}.` +
-      (hints.length === 0 ? ' GET /openapi.json lists them (tag "Mock admin")' : ` The emulator has ${hints.map((h) => `${h.method} ${h.path}`).join(' and ')}`),
+    `No admin route ${method} ${shown(url)}.` + hinted(hints, hintable(url), ' GET /openapi.json lists them (tag "Mock admin")'),
     { method, url, hints }),
   tooManyNamespaces: (max: number) => new ApiError(503,
     `Isolation keeps at most ${max} namespaces (one per API token); POST /_mock/reset drops them all`,
@@ -164,6 +179,9 @@ export const Errors = {
     new ApiError(406, `expected ${expected}, saw ${matched}` +
       (details.journalTruncated ? ' (the journal dropped entries since it was last cleared: older requests are not counted)' : ''),
     { reason: 'verification-failed', matched, ...details }),
+  tooManyWaiting: (max: number) => new ApiError(503,
+    `At most ${max} verify requests wait at once (within > 0); let some finish, or verify without within`,
+    { reason: 'too-many-waiting', max }),
   clockNotManual: () => new ApiError(409,
     'The clock is not manual: PUT /_mock/clock {"mode":"manual"} first', { mode: 'system' })
 }
