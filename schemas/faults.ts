@@ -3,6 +3,7 @@
  * fault rules, global latency, the clock, rollout step durations and rate limits.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { PATH_GLOB_PATTERN } from './patterns.js'
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
@@ -13,7 +14,7 @@ export function MethodSchema (description: string) {
 }
 
 /** A request path to match, without the query string: exact, or a glob (src/domain/faults.ts, pathMatcher). */
-export const PathGlobSchema = (description: string) => Type.String({ minLength: 1, maxLength: 1024, pattern: '^/', description })
+export const PathGlobSchema = (description: string) => Type.String({ minLength: 1, maxLength: 1024, pattern: PATH_GLOB_PATTERN, description })
 
 const DelayMs = (description: string) => Type.Integer({ minimum: 0, maximum: 60000, description })
 

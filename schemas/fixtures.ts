@@ -66,6 +66,6 @@ export const FixturesSchema = Type.Object({
   /** When present, only these tokens are accepted (401 otherwise); absent: any bearer token is. */
   tokens: Type.Optional(Type.Array(TokenFixtureSchema)),
   /** Fault rules in place at start and after every reset, as POST /_mock/faults takes them. */
-  faults: Type.Optional(Type.Array(FaultRuleInputSchema, { maxItems: 1000 }))
+  faults: Type.Optional(Type.Array(FaultRuleInputSchema, { maxItems: 100 })) // MAX_RULES (src/domain/faults.ts)
 }, { additionalProperties: false })
 export type Fixtures = Static<typeof FixturesSchema>
