@@ -26,9 +26,11 @@ export const VerifyQuerySchema = Type.Object({
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
   status: Type.Optional(Type.Integer({ minimum: 0, maximum: 599, description: 'The status answered; 0: a dropped connection' })),
   body: Type.Optional(Type.Unknown({
-    description: 'A JSON value the recorded body must contain: objects match as subsets, recursively; arrays and scalars by equality'
+    description: 'A JSON value the recorded body must contain: objects match as subsets, recursively; arrays and scalars by equality. ' +
+      'At most 1000 values, nested at most 32 deep'
   })),
   headers: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String(), {
+    maxProperties: 50,
     description: 'Headers the request must have, names in any case. authorization is redacted: only "Bearer ***" or "***" can match it'
   })),
   count: Type.Optional(CountExpectationSchema),

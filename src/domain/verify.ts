@@ -8,6 +8,31 @@ import type { CountExpectation, NearMiss, VerifyQuery } from '../../schemas/veri
 import { pathMatcher, requestPath } from './faults.js'
 import { redact, type Recorded } from './journal.js'
 
+/**
+ * The most JSON values (objects, arrays and scalars, counted together) a query's `body` may hold, and how
+ * deeply it may nest: a query is compared with every journaled request, so its size bounds the work.
+ */
+export const MAX_BODY_VALUES = 1000
+export const MAX_BODY_DEPTH = 32
+
+/** Why a query is too large to run, in the 400's words, or undefined. Walks at most MAX_BODY_VALUES values. */
+export function oversizedBody (query: VerifyQuery): string | undefined {
+  if (query.body === undefined) return undefined
+  let values = 0
+  const stack: Array<[unknown, number]> = [[query.body, 1]]
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number]
+    const nested = value !== null && typeof value === 'object'
+    // Depth counts objects and arrays: `{"a":{"b":1}}` is two levels deep.
+    if (++values > MAX_BODY_VALUES || (nested && depth > MAX_BODY_DEPTH)) {
+      return `body.body holds more than ${MAX_BODY_VALUES} JSON values or nests deeper than ${MAX_BODY_DEPTH} levels: ` +
+        'match on the fields that matter'
+    }
+    if (nested) for (const child of Object.values(value)) stack.push([child, depth + 1])
+  }
+  return undefined
+}
+
 /** Most near misses reported. */
 export const MAX_NEAR_MISSES = 5
 /** Most differences listed per near miss. */
@@ -155,6 +180,13 @@ function contains (expected: unknown, actual: unknown): boolean {
     return true
   }
   return equal(expected, actual)
+}
+
+/** How many recorded requests match: the cheap pass, with early exits, for a waiting verify. */
+export function countMatches (entries: Recorded[], m: Matcher): number {
+  let n = 0
+  for (const r of entries) if (matchesQuery(r, m)) n++
+  return n
 }
 
 /** Whether a count meets an expectation; the default expectation is at least one. */

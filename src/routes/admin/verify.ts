@@ -9,7 +9,9 @@ import { ADMIN_TAG, ScopeQuerySchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { VerifyQuerySchema, VerifyResultSchema, type CountExpectation } from '../../../schemas/verify.js'
 import type { Emulator } from '../../domain/emulator.js'
-import { compile, describeExpectation, matchesQuery, type Matcher, type Verdict } from '../../domain/verify.js'
+import {
+  compile, countMatches, describeExpectation, holds, matchesQuery, MAX_BODY_DEPTH, MAX_BODY_VALUES, oversizedBody, type Matcher, type Verdict
+} from '../../domain/verify.js'
 import { Errors } from '../../errors.js'
 
 /** Whether more requests could still make a failed expectation hold (not when too many matched already). */
@@ -17,6 +19,12 @@ function couldStillHold (count: CountExpectation | undefined, matched: number): 
   if (count === undefined || count.atLeast !== undefined) return true
   return count.exactly !== undefined && matched < count.exactly
 }
+
+/**
+ * Verifies waiting at once: each one is told of every journal append, so their number bounds the work an
+ * API request adds (docs/control-plane.md, "Verify").
+ */
+export const MAX_WAITING = 100
 
 export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
   /** Ends each pending wait now (the server is closing). */
@@ -44,7 +52,8 @@ export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
       const timer = setTimeout(end, ms)
       const unsubscribe = emulator.journals.subscribe((entry, journal) => {
         if (token !== undefined && journal.token !== token) return
-        if (matchesQuery(entry, m) && emulator.verify(token, m).ok) end()
+        // Only an append that matches can change the count; then a count, not the whole verdict, says whether it holds.
+        if (matchesQuery(entry, m) && holds(m.query.count, countMatches(emulator.journal(token), m))) end()
       })
       waiting.add(end)
       aborted.then(end, end)
@@ -69,10 +78,13 @@ export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
     for (const [name, value] of Object.entries(query.headers ?? {})) {
       if (name.toLowerCase() === 'authorization' && value !== 'Bearer ***' && value !== '***') throw Errors.authorizationNotMatchable()
     }
+    const tooLarge = oversizedBody(query)
+    if (tooLarge !== undefined) throw Errors.validation([{ path: 'body.body', rule: 'size', expected: { values: MAX_BODY_VALUES, depth: MAX_BODY_DEPTH }, message: tooLarge }])
     const m = compile(query)
     let verdict = emulator.verify(token, m)
     const within = query.within ?? 0
     if (!verdict.ok && within > 0 && couldStillHold(query.count, verdict.matched)) {
+      if (waiting.size >= MAX_WAITING) throw Errors.tooManyWaiting(MAX_WAITING)
       const aborted = new Promise<void>((resolve) => reply.raw.once('close', resolve))
       verdict = await waitFor(token, m, within, aborted)
       // Answered because the server is closing: the socket closes with the answer. Kept alive, it would
