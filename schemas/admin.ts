@@ -3,9 +3,10 @@
  * fixtures and the request journal. Query strings arrive as text and the validator does not coerce, so
  * numbers in queries are digit strings, converted by the routes.
  */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema } from './deployment.js'
 import { TokenFixtureSchema } from './fixtures.js'
+import { BUILD_SERVICE_ID_PATTERN } from './patterns.js'
 import { MethodSchema, RolloutStateSchema } from './faults.js'
 import { SERVICE_TYPES, type ServiceType } from './service.js'
 
@@ -139,8 +140,16 @@ export const ImageSourceStateSchema = Type.Union([
   }, { additionalProperties: false })
 ])
 
+/**
+ * Project and service ids in a state, as in fixtures (a letter, then letters, digits and single dashes),
+ * also where they key an object: `__proto__` and its like can never become a key.
+ */
+const StateId = Type.String({ pattern: BUILD_SERVICE_ID_PATTERN, minLength: 1, maxLength: 54 })
+const keyedById = <T extends TSchema> (value: T, description: string) =>
+  Type.Record(StateId, value, { additionalProperties: false, description })
+
 export const ServiceStateSchema = Type.Object({
-  id: Type.String({ minLength: 1 }),
+  id: StateId,
   name: Type.String(),
   description: Type.Optional(Type.String()),
   serviceType: Type.Unsafe<ServiceType>({ type: 'string', enum: [...SERVICE_TYPES] }),
@@ -172,15 +181,15 @@ export const ServiceStateSchema = Type.Object({
 export type ServiceState = Static<typeof ServiceStateSchema>
 
 export const ProjectStateSchema = Type.Object({
-  id: Type.String({ minLength: 1 }),
+  id: StateId,
   name: Type.String(),
   region: Type.String(),
-  services: Type.Record(Type.String(), ServiceStateSchema, { description: 'Keyed by service id' })
+  services: keyedById(ServiceStateSchema, 'Keyed by service id')
 }, { additionalProperties: false })
 export type ProjectState = Static<typeof ProjectStateSchema>
 
 export const StateDumpSchema = Type.Object({
-  projects: Type.Record(Type.String(), ProjectStateSchema, { description: 'Keyed by project id' }),
+  projects: keyedById(ProjectStateSchema, 'Keyed by project id'),
   tokens: Type.Optional(Type.Array(TokenFixtureSchema, { description: 'Absent: any bearer token is accepted' }))
 }, { additionalProperties: false, description: 'Everything the emulated API reads and changes' })
 export type StateDump = Static<typeof StateDumpSchema>

@@ -14,7 +14,7 @@ import type { Fixtures } from '../schemas/fixtures.js'
 import type { Clock } from './domain/clock.js'
 import type { ControlOptions } from './domain/controls.js'
 import { Emulator } from './domain/emulator.js'
-import { defaultFixtures } from './domain/fixtures.js'
+import { checkFixturesValue, defaultFixtures } from './domain/fixtures.js'
 import { readStateFile, StateSaver } from './domain/persistence.js'
 import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
@@ -29,7 +29,10 @@ import { validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
 export interface AppOptions {
-  /** Checked fixtures (see readFixturesFile); default: the docs' example project. */
+  /**
+   * Fixtures (docs/fixtures.md), checked as --fixtures checks a file: a bad document throws a FixturesError
+   * naming the field. Default: the docs' example project.
+   */
   fixtures?: Fixtures
   /** Fastify's logger option: false (tests), or pino options. */
   logger?: FastifyServerOptions['logger']
@@ -157,8 +160,10 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ajv = createAjv()
+  // Checked as --fixtures and POST /_mock/fixtures check them: a bad document fails here, naming the field.
+  const given = options.fixtures === undefined ? undefined : checkFixturesValue(ajv, options.fixtures)
   const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
-  const emulator = new Emulator(saved?.fixtures ?? options.fixtures ?? defaultFixtures(), {
+  const emulator = new Emulator(saved?.fixtures ?? given ?? defaultFixtures(), {
     clock: options.clock,
     behaviour: options.behaviour,
     isolation: options.isolation,

@@ -16,7 +16,8 @@ export {
   AdminError, createAdminClient, VerificationError, type AdminClient, type AdminClientOptions, type JournalFilter, type JournalOptions, type Scope
 } from './client.js'
 export { ManualClock, type Clock } from './domain/clock.js'
-export { defaultFixtures } from './domain/fixtures.js'
+export { defaultFixtures, FixturesError } from './domain/fixtures.js'
+export { StateFileError } from './domain/persistence.js'
 export { VERSION } from './version.js'
 export type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
 export type { ClockSet, ClockState, FaultRule, FaultRuleInput, RateLimitSettings } from '../schemas/faults.js'

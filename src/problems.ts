@@ -73,8 +73,14 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
     case 'additionalProperties': {
       const key = String(params.additionalProperty)
       const path = child(at, key)
-      // TypeBox objects always carry `properties`, empty or not.
-      const allowed = Object.keys((e.parentSchema as { properties: object }).properties)
+      const parent = e.parentSchema as { properties?: object, patternProperties?: object }
+      if (parent.properties === undefined) {
+        // A record keyed by pattern (ids in a state): say what a key must look like.
+        const patterns = Object.keys(parent.patternProperties ?? {})
+        const words = patterns.map((p) => PATTERN_HINTS.get(p) ?? `matching ${p}`).join(' or ')
+        return { path, rule: 'additionalProperties', expected: patterns, message: `${path} is not allowed: a key here must be ${words}` }
+      }
+      const allowed = Object.keys(parent.properties)
       const root = e.instancePath === ''
       const near = nearMatches(key, root && rootKeys !== undefined ? rootKeys : allowed)
       const why = root && (key === 'external' || key === 'internal')
@@ -105,9 +111,10 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
     case 'maxProperties': {
       // The verify count: one key of several, said in words rather than Ajv's "fewer than 1 properties".
       const limit = Number(params.limit)
-      const schema = e.parentSchema as { properties: object, minProperties?: number, maxProperties?: number }
+      // A record (verify's headers) has no `properties`: then the keys are the caller's own.
+      const schema = e.parentSchema as { properties?: object, minProperties?: number, maxProperties?: number }
       const bound = schema.minProperties === schema.maxProperties ? 'exactly' : e.keyword === 'minProperties' ? 'at least' : 'at most'
-      const keys = Object.keys(schema.properties)
+      const keys = Object.keys(schema.properties ?? {})
       return {
         path: at,
         rule: e.keyword,

@@ -1,7 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import type { Fixtures } from '../schemas/fixtures.js'
-import { AdminError, createAdminClient, defaultFixtures, startMock, VERSION } from '../src/index.js'
+import { readFixturesFile } from '../src/domain/fixtures.js'
+import { AdminError, buildApp, createAdminClient, defaultFixtures, FixturesError, startMock, VERSION } from '../src/index.js'
+import { createAjv } from '../src/problems.js'
 
 const PROJECT = 'default-project'
 const SERVICE = 'example-service'
@@ -162,4 +167,88 @@ t.test('the fault and clock helpers drive the second half of the control plane',
 
 t.test('the admin client refuses a URL that is not http or https, saying so', async (t) => {
   t.throws(() => createAdminClient('ftp://127.0.0.1:21'), { name: 'TypeError', message: /must be http: or https:/ })
+})
+
+/** What the command line says of a fixtures file: the FixturesError of the same document read from a file. */
+function cliProblem (doc: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nf-start-fixtures-'))
+  try {
+    const file = join(dir, 'fixtures.json')
+    writeFileSync(file, JSON.stringify(doc))
+    readFixturesFile(createAjv(), file)
+  } catch (err) {
+    return (err as FixturesError).problem
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  throw new Error('the file was accepted')
+}
+
+t.test('startMock and buildApp refuse bad fixtures with a FixturesError naming the field, as the command line does', async (t) => {
+  const service = (over: Record<string, unknown>) => ({ projects: [{ id: 'shop', services: [{ id: 'web', serviceType: 'deployment', ...over }] }] })
+  const cases: Array<[string, unknown, string]> = [
+    ['a misspelt service type', service({ serviceType: 'deploy' }),
+      'fixtures.projects[0].services[0].serviceType must be one of: deployment, combined, build'],
+    ['a service id that is no id', service({ id: 'Bad Id!' }),
+      'fixtures.projects[0].services[0].id must be a letter, then letters, digits and single dashes, not ending in a dash'],
+    ['a project id that would be a prototype key', { projects: [{ id: '__proto__', services: [] }] },
+      'fixtures.projects[0].id must be a letter, then letters, digits and single dashes, not ending in a dash'],
+    ['projects that are not a list', { projects: 'x' }, 'fixtures.projects must be an array'],
+    ['a fault rule that asks for nothing', { projects: [], faults: [{ action: {} }] },
+      'fixtures.faults[0]: action must ask for something: status, delayMs, drop or rollout'],
+    ['a fault rule with an unknown key', { projects: [], faults: [{ action: { status: 503 }, when: 'now' }] },
+      'fixtures.faults[0].when is not allowed; allowed here: id, match, action, times, fraction, seed'],
+    ['a deployment the rules refuse', service({ serviceType: 'combined', deployment: { external: { imagePath: 'nginx:1' } } }),
+      'fixtures.projects[0].services[0].deployment: a combined service deploys its own builds (no external or internal)']
+  ]
+  for (const [name, doc, problem] of cases) {
+    t.equal(cliProblem(doc), problem, `${name}: the command line's message`)
+    const started = await startMock({ fixtures: doc as Fixtures }).then(async (m) => { await m.close(); return 'started' }, (err: unknown) => err)
+    t.ok(started instanceof FixturesError, `${name}: startMock rejects with a FixturesError`)
+    t.equal((started as FixturesError).message, `fixtures option: ${problem}`, name)
+    t.equal((started as FixturesError).problem, problem)
+    await t.rejects(buildApp({ fixtures: doc as Fixtures }), { name: 'FixturesError', message: `fixtures option: ${problem}` }, `${name}: buildApp too`)
+  }
+  const circular: Record<string, unknown> = { projects: [] }
+  circular.self = circular
+  await t.rejects(startMock({ fixtures: circular as Fixtures }), { name: 'FixturesError', message: /^fixtures option: is not a JSON document \(/ })
+})
+
+t.test('fixtures given as a value are copied: changing the object later never changes what a reset returns to', async (t) => {
+  const fixtures = { projects: [{ id: 'shop', services: [{ id: 'web', serviceType: 'deployment' as const, deployment: { external: { imagePath: 'shop/web:1' } } }] }] }
+  const mock = await startMock({ fixtures })
+  t.teardown(() => mock.close())
+  const external = fixtures.projects[0]?.services[0]?.deployment.external as { imagePath: string }
+  external.imagePath = 'shop/web:changed'
+  await mock.admin.reset()
+  t.strictSame((await mock.admin.state()).projects.shop?.services.web?.deployment?.source, { kind: 'external', imagePath: 'shop/web:1' })
+})
+
+t.test('a state file whose ids are not ids is refused, naming the key; so is a state sent with one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'nf-start-state-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'state.json')
+  const mock = await startMock({ stateFile: file })
+  await mock.close()
+  // JSON.parse makes "__proto__" an own key, as a hand-edited file would have it.
+  const saved = JSON.parse(readFileSync(file, 'utf8'))
+  const project = saved.state.projects['default-project']
+  writeFileSync(file, JSON.stringify({ ...saved, state: { projects: { KEY: { ...project, id: 'KEY' } } } }).replaceAll('"KEY"', '"__proto__"'))
+  const text = readFileSync(file, 'utf8')
+  t.ok(text.includes('"projects":{"__proto__":'), 'the file has the key')
+  await t.rejects(startMock({ stateFile: file }), {
+    name: 'StateFileError',
+    message: `state file ${file}: file.state.projects.__proto__ is not allowed: a key here must be a letter, then letters, digits and single dashes, not ending in a dash`
+  })
+  const other = await startMock()
+  t.teardown(() => other.close())
+  const dump = await other.admin.state()
+  const res = await fetch(`${other.url}/_mock/state`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ projects: { 'Bad Id': { ...dump.projects['default-project'], id: 'Bad Id' } } })
+  })
+  t.equal(res.status, 400)
+  t.equal(((await res.json()) as { error: { message: string } }).error.message,
+    'body.projects["Bad Id"] is not allowed: a key here must be a letter, then letters, digits and single dashes, not ending in a dash')
 })

@@ -73,8 +73,23 @@ export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures
   const fixtures = doc as Fixtures
   buildState(fixtures, source) // throws FixturesError on what only building reveals
   const faultProblem = checkFaultRules(fixtures.faults ?? [])
-  if (faultProblem !== undefined) throw new FixturesError(source, faultProblem)
+  if (faultProblem !== undefined) throw new FixturesError(source, `fixtures.${faultProblem}`)
   return fixtures
+}
+
+/**
+ * Fixtures given as a value (`buildApp({ fixtures })`, `startMock({ fixtures })`), checked as a file would be,
+ * on a JSON copy: a Date becomes its ISO text as it would in a file, and nothing the caller changes later
+ * reaches the emulator's reset point.
+ */
+export function checkFixturesValue (ajv: Ajv, value: unknown, source = 'option'): Fixtures {
+  let doc: unknown
+  try {
+    doc = JSON.parse(JSON.stringify(value))
+  } catch (err) {
+    throw new FixturesError(source, `is not a JSON document (${(err as Error).message})`)
+  }
+  return checkFixtures(ajv, doc, source)
 }
 
 export function readFixturesFile (ajv: Ajv, path: string): Fixtures {
