@@ -70,47 +70,62 @@ export async function writeStateFile (path: string, emulator: Emulator): Promise
 /** How long after a change its save starts: changes in a burst are saved together. */
 export const SAVE_DELAY_MS = 200
 
+/** How a saver writes a text to its file; the default is writeAtomically (tests hold a write in flight). */
+export type WriteFile = (path: string, text: string) => Promise<void>
+
 /**
  * Saves the state file after each change, off the request path: `changed()` only arms a timer; the
  * save takes a snapshot (synchronously, so it is one consistent state) and writes it atomically. At most
  * one write runs at a time; changes during a write are saved by the next one. The timer is real time,
  * not the emulator's clock: durability is about the process, and a manual clock standing still must not
  * stop saves.
+ *
+ * `close()` ends it: the pending timer is cleared, a write in flight is awaited, the state is written once
+ * more, and from then on the saver never writes again (`changed()` is a no-op, no timer is armed), so a
+ * later instance on the same file is never overwritten by this one.
  */
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined
   private writing: Promise<void> | undefined
   private dirty = false
+  private closing: Promise<void> | undefined
 
   constructor (
     private readonly path: string,
     private readonly emulator: Emulator,
     private readonly onError: (err: unknown) => void,
-    private readonly delayMs = SAVE_DELAY_MS
+    private readonly delayMs = SAVE_DELAY_MS,
+    private readonly write: WriteFile = writeAtomically
   ) {}
 
   changed (): void {
+    if (this.closing !== undefined) return
     this.dirty = true
     if (this.timer === undefined && this.writing === undefined) this.timer = setTimeout(() => this.save(), this.delayMs)
   }
 
-  /** Waits for a running write, then writes the state as it is now (shutdown). */
+  /** Waits for a running write, then writes the state as it is now (shutdown), once however often called. */
   async close (): Promise<void> {
+    this.closing ??= this.finalSave()
+    return this.closing
+  }
+
+  private async finalSave (): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
     await this.writing
-    this.dirty = false
-    await writeStateFile(this.path, this.emulator)
+    await this.write(this.path, stateFileText(this.emulator))
   }
 
   private save (): void {
     this.timer = undefined
     this.dirty = false
-    this.writing = writeAtomically(this.path, stateFileText(this.emulator))
+    this.writing = this.write(this.path, stateFileText(this.emulator))
       .catch(this.onError)
       .finally(() => {
         this.writing = undefined
-        if (this.dirty) this.timer = setTimeout(() => this.save(), this.delayMs)
+        // Closing: the final save writes what is left, and nothing may write after it.
+        if (this.dirty && this.closing === undefined) this.timer = setTimeout(() => this.save(), this.delayMs)
       })
   }
 }
