@@ -135,7 +135,7 @@ export async function writeAtomically (path: string, text: string): Promise<void
   // Same directory as the target, so the rename never crosses file systems; hidden, unique per write.
   const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`)
   try {
-    const file = await open(tmp, 'wx', 0o644)
+    const file = await open(tmp, 'wx', 0o600)
     try {
       await file.writeFile(text, 'utf8')
       await file.sync()

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -97,4 +97,15 @@ t.test('a state file that cannot be written makes close() reject', async (t) => 
   const dir = tempDir(t)
   const app = await buildApp({ stateFile: join(dir, 'missing-dir', 'state.json') })
   await t.rejects(app.close(), { code: 'ENOENT' })
+})
+
+t.test('the state file is readable and writable by its owner only (0600), even one made before', async (t) => {
+  const file = join(tempDir(t), 'state.json')
+  const app = await buildApp({ stateFile: file })
+  await app.close()
+  t.equal(statSync(file).mode & 0o777, 0o600, 'created 0600')
+  // A file left world-readable (by hand, or by another tool): the next save replaces it with a 0600 one.
+  chmodSync(file, 0o644)
+  await writeStateFile(file, new Emulator(defaultFixtures()))
+  t.equal(statSync(file).mode & 0o777, 0o600, 'saved again, 0600')
 })
