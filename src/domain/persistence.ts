@@ -6,6 +6,7 @@
  * of either. Only the default namespace is kept; isolation namespaces are per test run. No Fastify here.
  */
 import { randomUUID } from 'node:crypto'
+import { readdirSync, rmSync, type Dirent } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Ajv, ValidateFunction } from 'ajv'
@@ -83,6 +84,11 @@ export type WriteFile = (path: string, text: string) => Promise<void>
  * `close()` ends it: the pending timer is cleared, a write in flight is awaited, the state is written once
  * more, and from then on the saver never writes again (`changed()` is a no-op, no timer is armed), so a
  * later instance on the same file is never overwritten by this one.
+ *
+ * Stale temporary files of this state file (left by a process killed mid-write) are removed when a saver
+ * is created: the saver is what writes them, and at its start this process has no write of its own in
+ * flight. Every user of the file gets that, not only the app. Two processes saving to one file at once are
+ * not supported (the last save wins): a second start would remove the first's temporary file mid-write.
  */
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined
@@ -96,7 +102,9 @@ export class StateSaver {
     private readonly onError: (err: unknown) => void,
     private readonly delayMs = SAVE_DELAY_MS,
     private readonly write: WriteFile = writeAtomically
-  ) {}
+  ) {
+    removeStaleTempFiles(path)
+  }
 
   changed (): void {
     if (this.closing !== undefined) return
@@ -130,10 +138,46 @@ export class StateSaver {
   }
 }
 
+/** writeAtomically's temporary file for `path`, by name: hidden, beside it, unique per write. */
+function tempFileName (path: string, id: string): string {
+  return `.${basename(path)}.${id}.tmp`
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+function isTempFileOf (path: string, name: string): boolean {
+  const id = name.slice(basename(path).length + 2, -'.tmp'.length)
+  return UUID.test(id) && name === tempFileName(path, id)
+}
+
+/**
+ * Removes the temporary files that writes to `path` left behind when interrupted (`.<name>.<uuid>.tmp` in
+ * its directory, regular files of exactly that shape). Best effort: a directory that cannot be read is
+ * reported by the saves themselves, and a leftover that cannot be removed is clutter, not lost state.
+ */
+function removeStaleTempFiles (path: string): void {
+  const dir = dirname(path)
+  let entries: Dirent[]
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return
+  }
+  for (const entry of entries) {
+    if (!entry.isFile() || !isTempFileOf(path, entry.name)) continue
+    // force: gone already is fine. Otherwise rm fails only for want of permission, which a test run as
+    // root (the CI container) cannot bring about, hence:
+    /* c8 ignore next 3 */
+    try {
+      rmSync(join(dir, entry.name), { force: true })
+    } catch {}
+  }
+}
+
 export async function writeAtomically (path: string, text: string): Promise<void> {
   const dir = dirname(path)
   // Same directory as the target, so the rename never crosses file systems; hidden, unique per write.
-  const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`)
+  const tmp = join(dir, tempFileName(path, randomUUID()))
   try {
     const file = await open(tmp, 'wx', 0o600)
     try {

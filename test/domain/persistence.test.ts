@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -108,4 +109,32 @@ t.test('the state file is readable and writable by its owner only (0600), even o
   chmodSync(file, 0o644)
   await writeStateFile(file, new Emulator(defaultFixtures()))
   t.equal(statSync(file).mode & 0o777, 0o600, 'saved again, 0600')
+})
+
+t.test('a start removes the temporary files interrupted saves of its state file left, and nothing else', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'state.json')
+  writeFileSync(file, JSON.stringify(stateFileOf(new Emulator(defaultFixtures()))))
+  // What a process killed mid-write leaves: writeAtomically's own temporary files of this state file.
+  const stale = [`.state.json.${randomUUID()}.tmp`, `.state.json.${randomUUID()}.tmp`]
+  const uuid = randomUUID()
+  // Names of other shapes are not this saver's: they stay.
+  const kept = [
+    'state.json',
+    `.other.json.${uuid}.tmp`,
+    `state.json.${uuid}.tmp`,
+    `.state.json.${uuid}.tmp.bak`,
+    `.state.json.${uuid.toUpperCase()}.tmp`,
+    '.state.json.not-a-uuid.tmp',
+    `.state.json.${uuid}-${uuid}.tmp`,
+    'notes.txt'
+  ]
+  for (const name of [...stale, ...kept.slice(1)]) writeFileSync(join(dir, name), '{"format":')
+  // A directory of the very shape is not a file a write left.
+  const directory = `.state.json.${randomUUID()}.tmp`
+  mkdirSync(join(dir, directory))
+  const app = await buildApp({ stateFile: file })
+  t.strictSame(readdirSync(dir).sort(), [...kept, directory].sort(), 'at start, only the stale temporary files are gone')
+  await app.close()
+  t.strictSame(readdirSync(dir).sort(), [...kept, directory].sort(), 'and the saves leave none')
 })
