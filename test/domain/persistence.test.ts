@@ -32,7 +32,7 @@ t.test('state is saved when the app closes and loaded at the next start, fixture
   await first.close()
   const saved = JSON.parse(readFileSync(file, 'utf8'))
   t.match(saved, { format: 'northflank-mock-state', version: 1, savedAt: String })
-  t.same(readdirSync(dir), ['state.json'], 'no temporary file left behind')
+  t.strictSame(readdirSync(dir), ['state.json'], 'no temporary file left behind')
 
   const second = await buildApp({ stateFile: file, fixtures: { projects: [] } })
   t.teardown(() => second.close())
@@ -71,7 +71,7 @@ t.test('what is saved round-trips: a state file of a changed emulator restores t
   const again = new Emulator(back?.fixtures ?? defaultFixtures())
   if (back !== undefined) again.state = back.state
   const json = (x: unknown) => JSON.parse(JSON.stringify(x))
-  t.same(json(again.dump()), json(e.dump()))
+  t.strictSame(json(again.dump()), json(e.dump()))
 })
 
 t.test('writeAtomically replaces the file whole and leaves no temporary file', async (t) => {
@@ -81,7 +81,7 @@ t.test('writeAtomically replaces the file whole and leaves no temporary file', a
   await writeAtomically(file, 'one, the longer')
   await writeAtomically(file, 'two')
   t.equal(readFileSync(file, 'utf8'), 'two')
-  t.same(readdirSync(dir), ['f.json'])
+  t.strictSame(readdirSync(dir), ['f.json'])
 })
 
 t.test('a failed write leaves the old file as it was and no temporary file', async (t) => {
@@ -90,7 +90,7 @@ t.test('a failed write leaves the old file as it was and no temporary file', asy
   mkdirSync(join(target, 'inside'), { recursive: true })
   // rename() cannot replace a non-empty directory: the write fails after the temporary file is written.
   await t.rejects(writeAtomically(target, 'x'))
-  t.same(readdirSync(dir), ['taken'])
+  t.strictSame(readdirSync(dir), ['taken'])
   await t.rejects(writeAtomically(join(dir, 'no', 'such', 'dir.json'), 'x'), { code: 'ENOENT' })
 })
 

@@ -130,7 +130,7 @@ t.test('changes made while a save is being written are saved by the next one', a
   await new Promise((resolve) => setTimeout(resolve, 0))
   for (let i = 0; i < 20; i++) set(`b${i}`)
   await until(() => imageIn(file) === 'nginx:b19')
-  t.same(errors, [])
+  t.strictSame(errors, [])
   await saver.close()
   t.equal(imageIn(file), 'nginx:b19')
 })
