@@ -35,18 +35,24 @@ export interface Recorded {
 
 /**
  * What an entry is counted as against the byte budget: the texts it keeps (URL, header names and values,
- * request and response bodies), one byte per character as V8 stores ASCII, plus this for the objects
- * around them.
+ * request and response bodies) in UTF-8 bytes, as they travel, plus this for the objects around them.
  */
 export const ENTRY_OVERHEAD_BYTES = 512
 
 export function entryBytes (r: Recorded): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + r.url.length + (r.body?.length ?? 0) + (r.response?.length ?? 0)
+  let bytes = ENTRY_OVERHEAD_BYTES + utf8Bytes(r.url) + (r.body === undefined ? 0 : utf8Bytes(r.body)) +
+    (r.response === undefined ? 0 : utf8Bytes(r.response))
   if (r.headerBytes !== undefined) return bytes + r.headerBytes
+  // Node decodes header lines as latin1, one character per byte received, so `.length` is their size in
+  // bytes already. A repeated header is an array: String() joins it, close enough for a budget.
   const headers = r.headers
-  // A repeated header is an array: String() joins it, close enough for a budget.
   for (const name in headers) bytes += name.length + String(headers[name]).length
   return bytes
+}
+
+/** `.length` counts UTF-16 code units: '€' is one, and three bytes. */
+function utf8Bytes (text: string): number {
+  return Buffer.byteLength(text, 'utf8')
 }
 
 interface Node {

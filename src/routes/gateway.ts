@@ -38,7 +38,11 @@ export function requestFacts (request: FastifyRequest): RequestFacts {
   return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId }
 }
 
-/** The header names and values as received: a walk over an array of strings, for the journal's budget. */
+/**
+ * The header names and values as received, for the journal's budget: a walk over an array of strings.
+ * Node decodes header lines as latin1, one character per byte received, so `.length` is their size in bytes
+ * (no UTF-8 count needed, unlike the URL and the bodies).
+ */
 function headerBytes (raw: string[]): number {
   let bytes = 0
   for (let i = 0; i < raw.length; i++) bytes += (raw[i] as string).length

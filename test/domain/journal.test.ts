@@ -53,6 +53,23 @@ t.test('an entry counts its texts and a fixed overhead against the byte budget',
   t.equal(entryBytes(r), ENTRY_OVERHEAD_BYTES + 2 + 100 + 10 + (1 + 2) + (1 + '1,23'.length))
 })
 
+t.test('an entry counts URL, bodies and response in UTF-8 bytes, not UTF-16 code units', async (t) => {
+  const ascii = rec(1, { headers: {}, url: '/u', body: 'e'.repeat(1000), response: undefined })
+  t.equal(entryBytes(ascii), ENTRY_OVERHEAD_BYTES + 2 + 1000)
+  const euros = rec(2, { headers: {}, url: '/u', body: '€'.repeat(1000), response: undefined })
+  t.equal(entryBytes(euros), ENTRY_OVERHEAD_BYTES + 2 + 3000, '€ is three bytes in UTF-8')
+  const elsewhere = rec(3, { headers: {}, url: '/é', body: undefined, response: '"日本"' })
+  t.equal(entryBytes(elsewhere), ENTRY_OVERHEAD_BYTES + (1 + 2) + (2 + 3 + 3), 'the URL and the response too')
+  t.equal(entryBytes(rec(4, { headers: {}, url: '/u', body: '😀', response: undefined })), ENTRY_OVERHEAD_BYTES + 2 + 4,
+    'a character outside the BMP: two code units, four bytes')
+  t.equal(entryBytes(rec(5, { url: '/u', body: undefined, response: undefined, headerBytes: 40 })), ENTRY_OVERHEAD_BYTES + 2 + 40,
+    'header bytes the capture measured are taken as they are')
+
+  const store = new JournalStore(10, UNBOUNDED)
+  store.journal().append(euros)
+  t.equal(store.bytes, entryBytes(euros), 'the budget counts the same bytes')
+})
+
 t.test('all journals share one byte budget: the oldest entries of any journal go first, each journal counting its own', async (t) => {
   const size = entryBytes(rec(1))
   const store = new JournalStore(100, size * 3)
