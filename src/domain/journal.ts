@@ -1,14 +1,17 @@
 /**
  * The journal: the last requests to the emulated API (WireMock's request journal, made bounded). Each
- * namespace has a journal of at most `capacity` entries; all journals share one budget of bytes. Past
- * either bound the oldest entries go first, and each journal counts how many went (`dropped`), so a test
- * can tell a complete journal from a truncated one (docs/control-plane.md, "The journal").
+ * namespace has a journal of at most `capacity` entries; all journals share one budget of bytes. Past its
+ * capacity a journal drops its own oldest entry; past the budget, the journal holding the most bytes drops
+ * its oldest, so no namespace can push another's entries out: a journal loses entries to the budget only
+ * while it holds more than any other. Each journal counts how many went (`dropped`), so a test can tell a
+ * complete journal from a truncated one (docs/control-plane.md, "The journal").
  *
- * Appending is O(1) and copies nothing: an entry keeps references to what the request already holds
- * (headers, raw body text, serialized response) and is only shaped for reading (redacted, parsed) when
- * someone asks. Entries sit on two linked lists, their journal's and the store's (every journal, in
- * arrival order), so evicting the oldest of either is O(1) and an unscoped read needs no sort.
- * No Fastify here.
+ * Appending copies nothing: an entry keeps references to what the request already holds (headers, raw
+ * body text, serialized response) and is only shaped for reading (redacted, parsed) when someone asks.
+ * Entries sit on two linked lists, their journal's and the store's (every journal, in arrival order), so
+ * unlinking one is O(1) and an unscoped read needs no sort. The journals holding entries sit in a max-heap
+ * by bytes, so finding the largest is O(1) and an append or an eviction re-sorts it in O(log n) for n
+ * journals holding entries. No Fastify here.
  */
 import type { JournalEntry } from '../../schemas/admin.js'
 
@@ -76,6 +79,12 @@ export class JournalStore {
   private used = 0
   private oldest: Node | undefined
   private newest: Node | undefined
+  /**
+   * The journals holding entries, as a binary max-heap by bytes held (each journal knows its slot). An
+   * empty journal leaves it, so a journal cleared and then forgotten (a namespace dropped) leaves nothing
+   * behind here.
+   */
+  private readonly heap: Journal[] = []
   private readonly listeners = new Set<JournalListener>()
 
   /**
@@ -115,38 +124,113 @@ export class JournalStore {
   /** @internal Journal.append */
   add (journal: Journal, r: Recorded): void {
     if (this.capacity === 0) return
-    const node: Node = { r, bytes: entryBytes(r), journal, prev: journal.newest, next: undefined, older: this.newest, newer: undefined }
-    if (journal.newest === undefined) journal.oldest = node
-    else journal.newest.next = node
-    journal.newest = node
-    journal.count++
-    if (this.newest === undefined) this.oldest = node
-    else this.newest.newer = node
-    this.newest = node
-    this.used += node.bytes
-    if (journal.count > this.capacity) this.evict(journal.oldest as Node)
-    while (this.used > this.budget) this.evict(this.oldest as Node)
+    const bytes = entryBytes(r)
+    if (bytes > this.budget) {
+      // It would be the largest journal's alone: dropping it now spares the journal's older entries.
+      journal.dropped++
+    } else {
+      const node: Node = { r, bytes, journal, prev: journal.newest, next: undefined, older: this.newest, newer: undefined }
+      if (journal.newest === undefined) journal.oldest = node
+      else journal.newest.next = node
+      journal.newest = node
+      journal.count++
+      journal.bytes += bytes
+      if (this.newest === undefined) this.oldest = node
+      else this.newest.newer = node
+      this.newest = node
+      this.used += bytes
+      if (journal.count > this.capacity) this.evict(journal.oldest as Node)
+      // One re-sort for both changes; the journal holds at least the new entry, so it stays in the heap.
+      this.place(journal)
+      while (this.used > this.budget) {
+        const largest = this.heap[0] as Journal
+        this.evict(largest.oldest as Node)
+        this.place(largest)
+      }
+    }
     if (this.listeners.size !== 0) for (const listener of this.listeners) listener(r, journal)
   }
 
   private evict (node: Node): void {
-    this.remove(node)
+    this.unlink(node)
     node.journal.dropped++
   }
 
-  /** @internal Unlinks an entry from its journal and from the store. */
-  remove (node: Node): void {
+  /**
+   * @internal Unlinks an entry from its journal and from the store. The journal's place in the heap is
+   * left to `place`, called once after a batch.
+   */
+  unlink (node: Node): void {
     const journal = node.journal
     if (node.prev === undefined) journal.oldest = node.next
     else node.prev.next = node.next
     if (node.next === undefined) journal.newest = node.prev
     else node.next.prev = node.prev
     journal.count--
+    journal.bytes -= node.bytes
     if (node.older === undefined) this.oldest = node.newer
     else node.older.newer = node.newer
     if (node.newer === undefined) this.newest = node.older
     else node.newer.older = node.older
     this.used -= node.bytes
+  }
+
+  /** @internal Puts a journal whose bytes changed back in its place in the heap; out of it when empty. */
+  place (journal: Journal): void {
+    const heap = this.heap
+    if (journal.count === 0) {
+      // It held entries until now, so it is in the heap.
+      const last = heap.pop() as Journal
+      if (last !== journal) {
+        heap[journal.slot] = last
+        last.slot = journal.slot
+        this.siftDown(this.siftUp(last.slot))
+      }
+      journal.slot = -1
+      return
+    }
+    if (journal.slot < 0) {
+      journal.slot = heap.length
+      heap.push(journal)
+    }
+    this.siftDown(this.siftUp(journal.slot))
+  }
+
+  /** Moves the journal at `i` up past smaller parents; returns where it ends. */
+  private siftUp (i: number): number {
+    const heap = this.heap
+    const journal = heap[i] as Journal
+    while (i > 0) {
+      const up = (i - 1) >> 1
+      const parent = heap[up] as Journal
+      if (parent.bytes >= journal.bytes) break
+      heap[i] = parent
+      parent.slot = i
+      i = up
+    }
+    heap[i] = journal
+    journal.slot = i
+    return i
+  }
+
+  /** Moves the journal at `i` down past larger children. */
+  private siftDown (i: number): void {
+    const heap = this.heap
+    const n = heap.length
+    const journal = heap[i] as Journal
+    for (;;) {
+      let child = 2 * i + 1
+      if (child >= n) break
+      const right = child + 1
+      if (right < n && (heap[right] as Journal).bytes > (heap[child] as Journal).bytes) child = right
+      const larger = heap[child] as Journal
+      if (larger.bytes <= journal.bytes) break
+      heap[i] = larger
+      larger.slot = i
+      i = child
+    }
+    heap[i] = journal
+    journal.slot = i
   }
 }
 
@@ -155,6 +239,10 @@ export class Journal {
   /** @internal */ oldest: Node | undefined
   /** @internal */ newest: Node | undefined
   /** @internal */ count = 0
+  /** @internal Bytes counted for this journal's entries. */
+  bytes = 0
+  /** @internal Its index in the store's heap; -1 while it holds nothing (and is not in the heap). */
+  slot = -1
   /** Entries evicted (past the capacity or the byte budget) since the journal was created or cleared. */
   dropped = 0
 
@@ -165,7 +253,7 @@ export class Journal {
     return this.count
   }
 
-  /** O(1); the oldest entries go when a bound is passed. */
+  /** O(log n) for n journals holding entries; the oldest entries go when a bound is passed. */
   append (r: Recorded): void {
     this.store.add(this, r)
   }
@@ -186,11 +274,12 @@ export class Journal {
     for (let n = this.oldest; n !== undefined;) {
       const next = n.next
       if (which === undefined || which(n.r)) {
-        this.store.remove(n)
+        this.store.unlink(n)
         removed++
       }
       n = next
     }
+    if (removed !== 0) this.store.place(this)
     if (which === undefined) this.dropped = 0
     return removed
   }

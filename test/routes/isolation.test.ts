@@ -146,17 +146,51 @@ t.test('past the namespace limit a new token gets a 503 and existing ones keep w
 })
 
 t.test('a chatty token cannot push another token\'s requests out of its journal', async (t) => {
-  const app = await build(t, { isolation: true, journalSize: 5 })
-  await deploy(app, 'quiet', 'q')
-  for (let k = 0; k < 12; k++) await deploy(app, 'chatty', `c${k}`)
-  const quiet = await adminGet(app, '/_mock/journal?token=quiet')
-  t.same(quiet.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:q'])
-  t.equal(quiet.dropped, 0)
-  const chatty = await adminGet(app, '/_mock/journal?token=chatty')
-  t.equal(chatty.total, 5, 'each journal bounded on its own')
-  t.equal(chatty.dropped, 7)
-  t.equal(await imageOf(app, 'quiet'), 'nginx:q')
-  t.equal(await imageOf(app, 'chatty'), 'nginx:c11')
+  t.test('by count: each journal is bounded on its own', async (t) => {
+    const app = await build(t, { isolation: true, journalSize: 5 })
+    await deploy(app, 'quiet', 'q')
+    for (let k = 0; k < 12; k++) await deploy(app, 'chatty', `c${k}`)
+    const quiet = await adminGet(app, '/_mock/journal?token=quiet')
+    t.strictSame(quiet.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:q'])
+    t.equal(quiet.dropped, 0)
+    const chatty = await adminGet(app, '/_mock/journal?token=chatty')
+    t.equal(chatty.total, 5, 'each journal bounded on its own')
+    t.equal(chatty.dropped, 7)
+    t.equal(await imageOf(app, 'quiet'), 'nginx:q')
+    t.equal(await imageOf(app, 'chatty'), 'nginx:c11')
+  })
+
+  t.test('by bytes: the shared budget evicts from the journal holding the most', async (t) => {
+    const budget = 64 * 1024
+    const app = await build(t, { isolation: true, journalBytes: budget })
+    await deploy(app, 'quiet', 'q')
+    const sent = 70
+    for (let k = 0; k < sent; k++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: DEPLOYMENT_URL,
+        headers: { ...as('chatty'), 'content-type': 'application/json' },
+        payload: { external: { imagePath: `nginx:c${k}` }, docker: { configType: 'customCommand', customCommand: 'x'.repeat(4000) } }
+      })
+      t.equal(res.statusCode, 200)
+    }
+    const quiet = await adminGet(app, '/_mock/journal?token=quiet')
+    t.strictSame(quiet.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:q'],
+      'quiet\'s only entry, older than all of chatty\'s, is still there')
+    t.equal(quiet.dropped, 0)
+    const chatty = await adminGet(app, '/_mock/journal?token=chatty')
+    t.ok(chatty.dropped > 0, 'the budget was passed')
+    t.equal(chatty.total + chatty.dropped, sent, 'chatty counts exactly what it lost')
+    t.equal(chatty.entries.at(-1).body.external.imagePath, `nginx:c${sent - 1}`, 'chatty keeps its newest')
+    t.equal(app.emulator.journals.bytes <= budget, true, 'the budget holds')
+    const verify = await app.inject({
+      method: 'POST',
+      url: '/_mock/verify?token=quiet',
+      payload: { method: 'POST', body: { external: { imagePath: 'nginx:q' } }, count: { exactly: 1 } }
+    })
+    t.equal(verify.statusCode, 200)
+    t.strictSame(verify.json(), { data: { matched: 1 } })
+  })
 })
 
 t.test('the Emulator keeps the default namespace when isolation is off or no token is given', async (t) => {
