@@ -47,7 +47,7 @@ export interface AppOptions {
   adminToken?: string
   /** Requests each journal keeps (default 1000); 0 turns the journal off. */
   journalSize?: number
-  /** Bytes all journals keep together (default 64 MiB); past it, the oldest entries go. */
+  /** Bytes all journals keep together (default 64 MiB); past it, the journal holding the most loses its oldest entries. */
   journalBytes?: number
   /** One namespace (state and journal) per API token, for tests running in parallel. */
   isolation?: boolean
