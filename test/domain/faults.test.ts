@@ -19,8 +19,8 @@ const facts = (over: Partial<{ method: string, path: string, projectId: string, 
 
 t.test('mulberry32 gives the same sequence for the same seed and another for another seed', async (t) => {
   const draw = (seed: number) => { const r = mulberry32(seed); return Array.from({ length: 20 }, r) }
-  t.same(draw(42), draw(42))
-  t.notSame(draw(42), draw(43))
+  t.strictSame(draw(42), draw(42))
+  t.strictNotSame(draw(42), draw(43))
   t.ok(draw(7).every((x) => x >= 0 && x < 1), 'numbers fall in [0, 1)')
 })
 
@@ -137,9 +137,9 @@ t.test('a fraction rule fires on the same requests for the same seed', async (t)
     return Array.from({ length: 200 }, () => rules.take(facts()) !== undefined)
   }
   const a = run(99)
-  t.same(run(99), a, 'same seed, same sequence')
-  t.notSame(run(100), a, 'another seed, another sequence')
-  t.same(run(), run(1), 'no seed is seed 1')
+  t.strictSame(run(99), a, 'same seed, same sequence')
+  t.strictNotSame(run(100), a, 'another seed, another sequence')
+  t.strictSame(run(), run(1), 'no seed is seed 1')
   const fired = a.filter(Boolean).length
   t.ok(fired > 30 && fired < 90, `about 30% of 200 fired (${fired})`)
 })
@@ -180,7 +180,7 @@ t.test('ids are generated, kept when given, refused when taken; remove and clear
   t.equal(rules.remove('r'), true)
   t.equal(rules.httpRules, 1, 'removing a rollout rule leaves the HTTP count alone')
   rules.clear()
-  t.same(rules.list(), [])
+  t.strictSame(rules.list(), [])
   t.equal(rules.add({ action: { status: 500 } }).id, 'fault-1', 'numbering starts again')
 })
 
@@ -206,7 +206,7 @@ t.test('actions that make no sense are refused with 400 and a clear message', as
     t.equal(err.status, 400)
     t.match(err.message, message)
   }
-  t.same(rules.list(), [], 'nothing was added')
+  t.strictSame(rules.list(), [], 'nothing was added')
 })
 
 t.test(`at most ${MAX_RULES} rules are held`, async (t) => {
@@ -222,12 +222,12 @@ t.test('checkFaultRules names the first bad rule of a list', async (t) => {
 })
 
 t.test('the Prefer header: status, code, delay, drop; unknown preferences ignored', async (t) => {
-  t.same(parsePrefer('status=503'), { status: 503 })
-  t.same(parsePrefer('code=404'), { status: 404 })
-  t.same(parsePrefer('delay=250'), { delayMs: 250 })
-  t.same(parsePrefer('drop'), { drop: true })
-  t.same(parsePrefer('drop=true'), { drop: true })
-  t.same(parsePrefer('return=minimal, Delay="20"; x=1, STATUS=500'), { delayMs: 20, status: 500 })
+  t.strictSame(parsePrefer('status=503'), { status: 503 })
+  t.strictSame(parsePrefer('code=404'), { status: 404 })
+  t.strictSame(parsePrefer('delay=250'), { delayMs: 250 })
+  t.strictSame(parsePrefer('drop'), { drop: true })
+  t.strictSame(parsePrefer('drop=true'), { drop: true })
+  t.strictSame(parsePrefer('return=minimal, Delay="20"; x=1, STATUS=500'), { delayMs: 20, status: 500 })
   t.equal(parsePrefer('return=minimal'), undefined)
   t.equal(parsePrefer(''), undefined)
 })
@@ -247,6 +247,6 @@ t.test('a known preference with a bad value is a 400 that says what is wrong', a
     const err = t.throws(() => parsePrefer(header), `Prefer: ${header}`) as ApiError
     t.equal(err.status, 400)
     t.match(err.message, message)
-    t.same(err.details, { reason: 'bad-prefer' })
+    t.strictSame(err.details, { reason: 'bad-prefer' })
   }
 })

@@ -25,8 +25,8 @@ t.test('a fixtures file replaces the default project', async (t) => {
 t.test('the default fixtures hold the docs\' example names', async (t) => {
   const state = buildState(defaultFixtures())
   const services = state.projects.get('default-project')?.services
-  t.same([...(services?.keys() ?? [])], ['example-service', 'example-build-service', 'example-combined-service'])
-  t.same(services?.get('example-build-service')?.builder?.builds?.map((b) => [b.id, b.branch]), [['premium-guide-6393', 'master']])
+  t.strictSame([...(services?.keys() ?? [])], ['example-service', 'example-build-service', 'example-combined-service'])
+  t.strictSame(services?.get('example-build-service')?.builder?.builds?.map((b) => [b.id, b.branch]), [['premium-guide-6393', 'master']])
   t.equal(state.tokens, undefined, 'no token list: any token is accepted')
 })
 
@@ -38,9 +38,9 @@ t.test('each state is a fresh copy: changing one never changes the fixtures or a
   if (svc?.deployment === undefined) throw new Error('fixture service without deployment')
   svc.deployment.docker.configType = 'customCommand'
   svc.tags.push('x')
-  t.same(b.projects.get('default-project')?.services.get('example-service')?.deployment?.docker, { configType: 'default' })
-  t.same(fixtures.projects[0]?.services[0]?.deployment?.docker, { configType: 'default' })
-  t.same(fixtures.projects[0]?.services[0]?.tags, undefined)
+  t.strictSame(b.projects.get('default-project')?.services.get('example-service')?.deployment?.docker, { configType: 'default' })
+  t.strictSame(fixtures.projects[0]?.services[0]?.deployment?.docker, { configType: 'default' })
+  t.equal(fixtures.projects[0]?.services[0]?.tags, undefined)
 })
 
 t.test('a bad fixtures file is refused with a message naming the file and the field', async (t) => {
@@ -79,8 +79,8 @@ t.test('a bad fixtures file is refused with a message naming the file and the fi
 t.test('checkFixtures accepts a document as parsed, and tokens build a token list', async (t) => {
   const fixtures = checkFixtures(ajv, { projects: [], tokens: [{ token: 'a', permissions: ['x'], projects: ['p'] }] }, 'inline')
   const state = buildState(fixtures)
-  t.same([...(state.tokens?.get('a')?.permissions ?? [])], ['x'])
-  t.same([...(state.tokens?.get('a')?.projects ?? [])], ['p'])
+  t.strictSame([...(state.tokens?.get('a')?.permissions ?? [])], ['x'])
+  t.strictSame([...(state.tokens?.get('a')?.projects ?? [])], ['p'])
 })
 
 t.test('timestamps in fixtures must be RFC 3339 date-times', async (t) => {

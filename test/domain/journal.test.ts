@@ -22,13 +22,13 @@ const journalOf = (capacity: number, budget = UNBOUNDED) => new JournalStore(cap
 
 t.test('a journal keeps the last N entries, oldest first, never grows past N, and counts what it dropped', async (t) => {
   const j = journalOf(3)
-  t.same(j.entries(), [])
+  t.strictSame(j.entries(), [])
   for (let i = 1; i <= 10; i++) {
     j.append(rec(i))
     t.ok(j.size <= 3, `size ${j.size} after ${i} appends`)
   }
   t.equal(j.size, 3)
-  t.same(j.entries().map((e) => e.seq), [8, 9, 10])
+  t.strictSame(j.entries().map((e) => e.seq), [8, 9, 10])
   t.equal(j.dropped, 7)
   j.clear()
   t.equal(j.dropped, 0, 'a clear makes the journal complete again')
@@ -38,7 +38,7 @@ t.test('a journal of capacity 0 records nothing', async (t) => {
   const j = journalOf(0)
   j.append(rec(1))
   t.equal(j.size, 0)
-  t.same(j.entries(), [])
+  t.strictSame(j.entries(), [])
 })
 
 t.test('a capacity or budget that is not a whole number ≥ 0 is refused', async (t) => {
@@ -210,11 +210,11 @@ t.test('clear removes everything, or only what the predicate picks, keeping orde
   const j = journalOf(4)
   for (let i = 1; i <= 6; i++) j.append(rec(i, { params: { projectId: i % 2 === 0 ? 'even' : 'odd' } }))
   t.equal(j.clear((e) => e.params.projectId === 'even'), 2, 'two of the four held were even')
-  t.same(j.entries().map((e) => e.seq), [3, 5])
+  t.strictSame(j.entries().map((e) => e.seq), [3, 5])
   j.append(rec(7))
   j.append(rec(8))
   j.append(rec(9))
-  t.same(j.entries().map((e) => e.seq), [5, 7, 8, 9], 'after a filtered clear the ring still drops the oldest')
+  t.strictSame(j.entries().map((e) => e.seq), [5, 7, 8, 9], 'after a filtered clear the ring still drops the oldest')
   t.equal(j.clear(), 4)
   t.equal(j.size, 0)
 })
@@ -223,13 +223,13 @@ t.test('view redacts the bearer token and parses JSON bodies', async (t) => {
   const v = view(rec(1, { url: '/v1/x?a=1&b=2' }))
   t.equal(v.headers.authorization, 'Bearer ***')
   t.equal(v.headers['content-type'], 'application/json')
-  t.same(v.body, { docker: { configType: 'default' } })
-  t.same(v.response, { data: {} })
+  t.strictSame(v.body, { docker: { configType: 'default' } })
+  t.strictSame(v.response, { data: {} })
   t.equal(v.path, '/v1/x')
   t.equal(v.query, 'a=1&b=2')
   t.equal(v.time, '2026-01-01T00:00:00.001Z')
   t.equal(v.durationMs, 1.235)
-  t.same(v.params, { projectId: 'p', serviceId: 's' })
+  t.strictSame(v.params, { projectId: 'p', serviceId: 's' })
 })
 
 t.test('view keeps a non-JSON body as text, hides any other authorization scheme, and omits what was not sent', async (t) => {
@@ -240,11 +240,11 @@ t.test('view keeps a non-JSON body as text, hides any other authorization scheme
     params: { projectId: 'p', teamId: undefined }
   }))
   t.equal(v.headers.authorization, '***')
-  t.same(v.headers['x-list'], ['a', 'b'])
+  t.strictSame(v.headers['x-list'], ['a', 'b'])
   t.notOk('x-gone' in v.headers)
   t.equal(v.body, '{not json')
   t.notOk('response' in v)
-  t.same(v.params, { projectId: 'p' })
+  t.strictSame(v.params, { projectId: 'p' })
   t.notOk('body' in view(rec(2, { body: undefined })))
 })
 

@@ -13,12 +13,12 @@ function manual () {
 t.test('a window counts max requests; the next is past the limit; the reset counts down on the clock', async (t) => {
   const clock = manual()
   const limiter = new FixedWindowLimiter(clock, 10)
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false })
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false })
   clock.advance(20_000)
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 1, resetSeconds: 40, exceeded: false })
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 1, resetSeconds: 40, exceeded: false })
   clock.advance(19_500)
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 0, resetSeconds: 21, exceeded: false }, 'whole seconds, rounded up')
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 0, resetSeconds: 21, exceeded: true })
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 0, resetSeconds: 21, exceeded: false }, 'whole seconds, rounded up')
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 0, resetSeconds: 21, exceeded: true })
 })
 
 t.test('moving the clock past the window opens a new one', async (t) => {
@@ -28,7 +28,7 @@ t.test('moving the clock past the window opens a new one', async (t) => {
   clock.advance(59_999)
   t.equal(limiter.hit('k', 3, 60).exceeded, true, 'still the first window, 1 ms before its end')
   clock.advance(1)
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false }, 'a new window from this request')
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false }, 'a new window from this request')
 })
 
 t.test('a clock set back before a window\'s start opens a new window', async (t) => {
@@ -36,7 +36,7 @@ t.test('a clock set back before a window\'s start opens a new window', async (t)
   const limiter = new FixedWindowLimiter(clock, 10)
   for (let i = 0; i < 4; i++) limiter.hit('k', 3, 60)
   clock.setManual(new Date(T0.getTime() - 1000))
-  t.same(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false })
+  t.strictSame(limiter.hit('k', 3, 60), { limit: 3, remaining: 2, resetSeconds: 60, exceeded: false })
 })
 
 t.test('keys count apart; past the capacity, the key used least recently is forgotten', async (t) => {
