@@ -6,13 +6,13 @@ import { parseConfig, SETTINGS, USAGE } from '../../src/config.js'
 const BEHAVIOUR = { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 }
 
 t.test('defaults: port 8080 on 127.0.0.1, info logs, 1 MiB bodies', async (t) => {
-  t.same(parseConfig([], {}), { port: 8080, host: '127.0.0.1', logLevel: 'info', logPretty: false, bodyLimit: 1048576, ...BEHAVIOUR, journalSize: 1000, journalBytes: 67108864, isolation: false })
+  t.strictSame(parseConfig([], {}), { port: 8080, host: '127.0.0.1', logLevel: 'info', logPretty: false, bodyLimit: 1048576, ...BEHAVIOUR, journalSize: 1000, journalBytes: 67108864, isolation: false })
 })
 
 t.test('the environment sets each value, and a flag wins over it', async (t) => {
   const env = { PORT: '9000', HOST: '0.0.0.0', LOG_LEVEL: 'warn', LOG_PRETTY: 'true', NORTHFLANK_MOCK_FIXTURES: 'f.json', NORTHFLANK_MOCK_BODY_LIMIT: '4096' }
-  t.same(parseConfig([], env), { port: 9000, host: '0.0.0.0', logLevel: 'warn', logPretty: true, fixtures: 'f.json', bodyLimit: 4096, ...BEHAVIOUR, journalSize: 1000, journalBytes: 67108864, isolation: false })
-  t.same(parseConfig(['--port', '0', '--host', '::1', '--log-level', 'debug', '--fixtures', 'g.json', '--body-limit', '2048'], env),
+  t.strictSame(parseConfig([], env), { port: 9000, host: '0.0.0.0', logLevel: 'warn', logPretty: true, fixtures: 'f.json', bodyLimit: 4096, ...BEHAVIOUR, journalSize: 1000, journalBytes: 67108864, isolation: false })
+  t.strictSame(parseConfig(['--port', '0', '--host', '::1', '--log-level', 'debug', '--fixtures', 'g.json', '--body-limit', '2048'], env),
     { port: 0, host: '::1', logLevel: 'debug', logPretty: true, fixtures: 'g.json', bodyLimit: 2048, ...BEHAVIOUR, journalSize: 1000, journalBytes: 67108864, isolation: false })
   t.equal((parseConfig(['--log-pretty'], {}) as { logPretty: boolean }).logPretty, true)
   t.equal((parseConfig([], { PORT: '' }) as { port: number }).port, 8080, 'an empty variable counts as unset')
