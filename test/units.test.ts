@@ -17,12 +17,12 @@ t.test('problemsOf describes rules beyond the body schema\'s own plainly', async
     t.notOk(validate(data))
     return problemsOf(validate, data, 'thing')
   }
-  t.same(check({ type: 'string', pattern: '^x+$' }, 'y'), [
+  t.strictSame(check({ type: 'string', pattern: '^x+$' }, 'y'), [
     { path: 'thing', rule: 'pattern', expected: '^x+$', message: 'thing must match pattern ^x+$' }
   ], 'a pattern with no rewrite runs as written and has no hint')
-  t.same(check({ type: 'object', properties: {}, additionalProperties: false }, { a: 1 })[0]?.message,
+  t.strictSame(check({ type: 'object', properties: {}, additionalProperties: false }, { a: 1 })[0]?.message,
     'thing.a is not allowed; allowed here: nothing')
-  t.same(check({ type: 'integer', minimum: 3 }, 1), [
+  t.strictSame(check({ type: 'integer', minimum: 3 }, 1), [
     { path: 'thing', rule: 'minimum', expected: { comparison: '>=', limit: 3 }, message: 'thing must be >= 3' }
   ], 'other keywords keep Ajv\'s wording')
   t.equal(check({ oneOf: [{ const: 1 }, { type: 'integer', minimum: 5 }] }, 2)[0]?.message, 'thing must be a value or an integer')
@@ -41,8 +41,8 @@ t.test('Emulator.reset returns the state to the fixtures', async (t) => {
   updateDeployment(emulator.state, 'default-project', 'example-service', { external: { imagePath: 'x:1' } }, emulator.clock.now())
   emulator.reset()
   const svc = emulator.state.projects.get('default-project')?.services.get('example-service')
-  t.same(svc?.deployment?.source, { kind: 'external', imagePath: 'nginx:latest', credentials: undefined })
-  t.same(svc?.status.rollout?.startedAt, '2026-01-01T00:00:00.000Z', 'as deployed at fixture time, not at the update')
+  t.strictSame(svc?.deployment?.source, { kind: 'external', imagePath: 'nginx:latest', credentials: undefined })
+  t.equal(svc?.status.rollout?.startedAt, '2026-01-01T00:00:00.000Z', 'as deployed at fixture time, not at the update')
 })
 
 t.test('packageVersion reads the nearest package.json up the tree, or says 0.0.0', async (t) => {
@@ -68,16 +68,16 @@ t.test('editDistance counts insertions, deletions, substitutions and adjacent sw
 
 t.test('nearMatches names the close candidates, closest first, and nothing for a stranger', async (t) => {
   const top = ['external', 'docker', 'internal', 'buildpack']
-  t.same(nearMatches('extrenal', top), ['external'])
-  t.same(nearMatches('Docker', top), ['docker'], 'case is not an edit')
-  t.same(nearMatches('intrnal', top), ['internal'])
-  t.same(nearMatches('ternal', top), ['external', 'internal'], 'ties in the candidates\' order')
-  t.same(nearMatches('imagepath', ['imagePath', 'credentials']), ['imagePath'])
-  t.same(nearMatches('buildSha', ['id', 'branch', 'buildSHA', 'buildId']), ['buildSHA'], 'the closest only, not buildId')
-  t.same(nearMatches('bogus', top), [])
-  t.same(nearMatches('k0', ['id']), [], 'two edits are too many for a two-letter key')
-  t.same(nearMatches('docker', top), [], 'a candidate itself is no typo')
-  t.same(nearMatches('extrenal', ['externals', 'external']), ['external'], 'a closer one replaces a farther one found first')
-  t.same(nearMatches('Docker', ['docker', 'dockers']), ['docker'], 'a farther one found later is left out')
-  t.same(nearMatches('x'.repeat(1 << 20), top), [], 'a huge key is dismissed by its length')
+  t.strictSame(nearMatches('extrenal', top), ['external'])
+  t.strictSame(nearMatches('Docker', top), ['docker'], 'case is not an edit')
+  t.strictSame(nearMatches('intrnal', top), ['internal'])
+  t.strictSame(nearMatches('ternal', top), ['external', 'internal'], 'ties in the candidates\' order')
+  t.strictSame(nearMatches('imagepath', ['imagePath', 'credentials']), ['imagePath'])
+  t.strictSame(nearMatches('buildSha', ['id', 'branch', 'buildSHA', 'buildId']), ['buildSHA'], 'the closest only, not buildId')
+  t.strictSame(nearMatches('bogus', top), [])
+  t.strictSame(nearMatches('k0', ['id']), [], 'two edits are too many for a two-letter key')
+  t.strictSame(nearMatches('docker', top), [], 'a candidate itself is no typo')
+  t.strictSame(nearMatches('extrenal', ['externals', 'external']), ['external'], 'a closer one replaces a farther one found first')
+  t.strictSame(nearMatches('Docker', ['docker', 'dockers']), ['docker'], 'a farther one found later is left out')
+  t.strictSame(nearMatches('x'.repeat(1 << 20), top), [], 'a huge key is dismissed by its length')
 })

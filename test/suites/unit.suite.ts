@@ -6,6 +6,6 @@ await runFiles(GROUPS.unit as string[])
 
 t.test('every test file runs in exactly one suite', async (t) => {
   const claimed = Object.values(GROUPS).flat()
-  t.same(unclaimed(claimed), [], 'no file left out')
-  t.same(claimed.filter((file, i) => claimed.indexOf(file) !== i), [], 'no file run twice')
+  t.strictSame(unclaimed(claimed), [], 'no file left out')
+  t.strictSame(claimed.filter((file, i) => claimed.indexOf(file) !== i), [], 'no file run twice')
 })
