@@ -76,10 +76,10 @@ t.test('POST /_mock/reset', async (t) => {
     t.not((await readBack(app)).external.imagePath, before.external.imagePath)
     const res = await admin(app, 'POST', '/_mock/reset')
     t.equal(res.statusCode, 200)
-    t.same(res.json(), { reset: { token: null, project: null } })
-    t.same(await readBack(app), before)
+    t.strictSame(res.json(), { reset: { token: null, project: null } })
+    t.strictSame(await readBack(app), before)
     const journal = (await admin(app, 'GET', '/_mock/journal')).json()
-    t.same(journal.entries.map((e: { method: string }) => e.method), ['GET'], 'only the read-back after the reset')
+    t.strictSame(journal.entries.map((e: { method: string }) => e.method), ['GET'], 'only the read-back after the reset')
   })
 
   t.test('?project= restores that project only, and drops only its journal entries', async (t) => {
@@ -87,11 +87,11 @@ t.test('POST /_mock/reset', async (t) => {
     await post(app, '/v1/projects/shop/services/web/deployment', nginx('shop'))
     await post(app, '/v1/projects/other/services/api/deployment', nginx('other'))
     const res = await admin(app, 'POST', '/_mock/reset?project=shop')
-    t.same(res.json(), { reset: { token: null, project: 'shop' } })
+    t.strictSame(res.json(), { reset: { token: null, project: 'shop' } })
     t.equal((await readBack(app, '/v1/projects/shop/services/web/deployment')).external.imagePath, 'shop/web:1')
     t.equal((await readBack(app, '/v1/projects/other/services/api/deployment')).external.imagePath, 'nginx:other')
     const count = await admin(app, 'GET', '/_mock/journal/count?method=POST')
-    t.same(count.json(), { count: 1, dropped: 0 }, 'the POST to the other project is still journaled')
+    t.strictSame(count.json(), { count: 1, dropped: 0 }, 'the POST to the other project is still journaled')
   })
 
   t.test('?project= of a project that is neither in the fixtures nor the state is a 404', async (t) => {
@@ -108,7 +108,7 @@ t.test('POST /_mock/reset', async (t) => {
     await admin(app, 'POST', '/_mock/fixtures', { projects: [] })
     t.equal((await admin(app, 'PUT', '/_mock/state', dump)).statusCode, 200)
     t.equal((await admin(app, 'POST', '/_mock/reset?project=shop')).statusCode, 200)
-    t.same((await admin(app, 'GET', '/_mock/state')).json(), { projects: {} })
+    t.strictSame((await admin(app, 'GET', '/_mock/state')).json(), { projects: {} })
   })
 
   t.test('an unknown query parameter is a 400 naming it', async (t) => {
@@ -138,16 +138,16 @@ t.test('GET /_mock/state', async (t) => {
     await post(app, DEPLOYMENT_URL, { external: { imagePath: 'ghcr.io/acme/app:2', credentials: 'creds' } })
     const state = (await admin(app, 'GET', '/_mock/state')).json()
     const service = state.projects[PROJECT].services[SERVICE]
-    t.same(service.deployment.source, { kind: 'external', imagePath: 'ghcr.io/acme/app:2', credentials: 'creds' })
+    t.strictSame(service.deployment.source, { kind: 'external', imagePath: 'ghcr.io/acme/app:2', credentials: 'creds' })
     t.equal(service.status.rollout.outcome, 'COMPLETED')
-    t.same(Object.keys(state.projects[PROJECT].services).sort(), ['example-build-service', 'example-combined-service', 'example-service'])
+    t.strictSame(Object.keys(state.projects[PROJECT].services).sort(), ['example-build-service', 'example-combined-service', 'example-service'])
     t.notOk('tokens' in state, 'no token list: any token is accepted')
   })
 
   t.test('includes the token list when the fixtures have one', async (t) => {
     const tokens = [{ token: 'ro', permissions: ['Project > Services > General > Read'], projects: ['shop'] }, { token: 'all' }]
     const app = await build(t, { fixtures: { ...SMALL, tokens } })
-    t.same((await admin(app, 'GET', '/_mock/state')).json().tokens, tokens)
+    t.strictSame((await admin(app, 'GET', '/_mock/state')).json().tokens, tokens)
   })
 })
 
@@ -160,8 +160,8 @@ t.test('PUT /_mock/state', async (t) => {
     await admin(app, 'POST', '/_mock/reset')
     const res = await admin(app, 'PUT', '/_mock/state', dump)
     t.equal(res.statusCode, 200)
-    t.same(res.json(), dump)
-    t.same(await readBack(app), read)
+    t.strictSame(res.json(), dump)
+    t.strictSame(await readBack(app), read)
   })
 
   t.test('restores the token list too, with and without permissions and projects', async (t) => {
@@ -169,7 +169,7 @@ t.test('PUT /_mock/state', async (t) => {
     const dump = (await admin(app, 'GET', '/_mock/state')).json()
     const tokens = [{ token: 'test-token', permissions: ['Project > Services > General > Read'], projects: [PROJECT] }, { token: 'all' }]
     t.equal((await admin(app, 'PUT', '/_mock/state', { ...dump, tokens })).statusCode, 200)
-    t.same((await admin(app, 'GET', '/_mock/state')).json().tokens, tokens)
+    t.strictSame((await admin(app, 'GET', '/_mock/state')).json().tokens, tokens)
     t.equal((await get(app, DEPLOYMENT_URL)).statusCode, 403, 'test-token now lacks View Instances')
     t.equal((await get(app, DEPLOYMENT_URL, { authorization: 'Bearer all' })).statusCode, 200)
     t.equal((await get(app, DEPLOYMENT_URL, { authorization: 'Bearer other' })).statusCode, 401)
@@ -200,7 +200,7 @@ t.test('PUT /_mock/state', async (t) => {
 t.test('GET and POST /_mock/fixtures', async (t) => {
   t.test('GET answers the fixtures a reset returns to', async (t) => {
     const app = await build(t, { fixtures: SMALL })
-    t.same((await admin(app, 'GET', '/_mock/fixtures')).json(), SMALL)
+    t.strictSame((await admin(app, 'GET', '/_mock/fixtures')).json(), SMALL)
   })
 
   t.test('GET answers fixtures with docker settings, whose schema has if/then blocks and the wire patterns', async (t) => {
@@ -208,7 +208,7 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
     const app = await build(t, { fixtures })
     const res = await admin(app, 'GET', '/_mock/fixtures')
     t.equal(res.statusCode, 200)
-    t.same(res.json(), fixtures)
+    t.strictSame(res.json(), fixtures)
   })
 
   t.test('POST replaces the state and the reset target, keeps the journal, and answers the new state', async (t) => {
@@ -216,9 +216,9 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
     await post(app, DEPLOYMENT_URL, nginx('1'))
     const res = await admin(app, 'POST', '/_mock/fixtures', SMALL)
     t.equal(res.statusCode, 200)
-    t.same(Object.keys(res.json().projects), ['shop'])
+    t.strictSame(Object.keys(res.json().projects), ['shop'])
     t.equal((await get(app, DEPLOYMENT_URL)).statusCode, 404, 'the old project is gone')
-    t.same((await admin(app, 'GET', '/_mock/fixtures')).json(), SMALL)
+    t.strictSame((await admin(app, 'GET', '/_mock/fixtures')).json(), SMALL)
     t.equal((await admin(app, 'GET', '/_mock/journal/count')).json().count, 2, 'the POST and the GET are still journaled')
     await post(app, '/v1/projects/shop/services/web/deployment', nginx('changed'))
     await admin(app, 'POST', '/_mock/reset')
@@ -246,7 +246,7 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
     t.equal(res.statusCode, 400)
     t.match(res.json().error.message, /^body\.projects\[0\]\.services\[0\]\.deployment: /)
     t.equal((await readBack(app)).external.imagePath, 'nginx:before')
-    t.same((await admin(app, 'GET', '/_mock/fixtures')).json().projects[0].id, PROJECT)
+    t.equal((await admin(app, 'GET', '/_mock/fixtures')).json().projects[0].id, PROJECT)
   })
 
   t.test('a body that is not JSON is a 400, state untouched', async (t) => {
@@ -290,7 +290,7 @@ t.test('the journal', async (t) => {
     await app.inject({ method: 'GET', url: DEPLOYMENT_URL })
     await get(app, '/v1/nowhere')
     const { entries } = (await admin(app, 'GET', '/_mock/journal')).json()
-    t.same(entries.map((e: { status: number }) => e.status), [400, 401, 404])
+    t.strictSame(entries.map((e: { status: number }) => e.status), [400, 401, 404])
     t.equal(entries[0].body, '{oops')
     t.equal(entries[1].response.error.details.reason, 'missing-token')
     t.notOk('authorization' in entries[1].headers)
@@ -302,7 +302,7 @@ t.test('the journal', async (t) => {
     await admin(app, 'GET', '/_mock/state')
     await admin(app, 'GET', '/_mock/nothing-here')
     await admin(app, 'GET', '//_mock/state')
-    t.same((await admin(app, 'GET', '/_mock/journal')).json().entries, [])
+    t.strictSame((await admin(app, 'GET', '/_mock/journal')).json().entries, [])
   })
 
   t.test('filters by method, project, service and status; count answers how many match', async (t) => {
@@ -323,7 +323,7 @@ t.test('the journal', async (t) => {
     t.equal(await count('status=400'), 1)
     t.equal(await count('status=409'), 1)
     const list = (await admin(app, 'GET', '/_mock/journal?method=POST&limit=2')).json()
-    t.same(list.entries.map((e: { status: number }) => e.status), [400, 409], 'limit keeps the last matches')
+    t.strictSame(list.entries.map((e: { status: number }) => e.status), [400, 409], 'limit keeps the last matches')
     t.equal(list.total, 5, 'total counts what is held, before filtering')
   })
 
@@ -342,9 +342,9 @@ t.test('the journal', async (t) => {
     const app = await build(t)
     await get(app, DEPLOYMENT_URL)
     await get(app, DEPLOYMENT_URL)
-    t.same((await admin(app, 'DELETE', '/_mock/journal')).json(), { cleared: 2 })
-    t.same((await admin(app, 'GET', '/_mock/journal')).json().entries, [])
-    t.same((await admin(app, 'DELETE', '/_mock/journal')).json(), { cleared: 0 })
+    t.strictSame((await admin(app, 'DELETE', '/_mock/journal')).json(), { cleared: 2 })
+    t.strictSame((await admin(app, 'GET', '/_mock/journal')).json().entries, [])
+    t.strictSame((await admin(app, 'DELETE', '/_mock/journal')).json(), { cleared: 0 })
   })
 
   t.test('never grows past its bound', async (t) => {
@@ -355,14 +355,14 @@ t.test('the journal', async (t) => {
     t.equal(total, 7)
     t.equal(entries.length, 7)
     const seqs = entries.map((e: { seq: number }) => e.seq)
-    t.same(seqs, [...seqs].sort((a, b) => a - b), 'oldest first')
+    t.strictSame(seqs, [...seqs].sort((a, b) => a - b), 'oldest first')
     t.equal(seqs[6] - seqs[0], 6, 'the last seven, consecutive')
   })
 
   t.test('a size of 0 turns it off', async (t) => {
     const app = await build(t, { journalSize: 0 })
     await get(app, DEPLOYMENT_URL)
-    t.same((await admin(app, 'GET', '/_mock/journal')).json(), { capacity: 0, total: 0, dropped: 0, entries: [] })
+    t.strictSame((await admin(app, 'GET', '/_mock/journal')).json(), { capacity: 0, total: 0, dropped: 0, entries: [] })
   })
 })
 
@@ -389,7 +389,7 @@ t.test('the control plane and fault rules', async (t) => {
     await admin(app, 'POST', `/_mock/reset?project=${PROJECT}`)
     t.equal((await post(app, DEPLOYMENT_URL, nginx('x'))).statusCode, 503, 'rules are shared: a scoped reset keeps them')
     await admin(app, 'POST', '/_mock/reset')
-    t.same((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
+    t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
     t.equal((await post(app, DEPLOYMENT_URL, nginx('x'))).statusCode, 200)
   })
 
@@ -413,7 +413,7 @@ t.test('the control plane and fault rules', async (t) => {
     t.equal(res.statusCode, 400)
     t.match(res.json().error, { message: /^body\.faults\[1\]: /, details: { reason: 'invalid-fixtures' } })
     t.equal((await readBack(app)).external.imagePath, 'nginx:before')
-    t.same((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
+    t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
   })
 
   t.test('fixtures loaded for one namespace cannot bring fault rules, which every namespace shares', async (t) => {
@@ -441,9 +441,9 @@ t.test('a connection dropped on purpose is journaled with status 0 and no respon
   await admin(app, 'POST', '/_mock/faults', { match: { method: 'GET' }, action: { drop: true }, times: 1 })
   await t.rejects(get(app, DEPLOYMENT_URL))
   const { entries } = (await admin(app, 'GET', '/_mock/journal')).json()
-  t.same(entries.map((e: { method: string, status: number }) => [e.method, e.status]), [['POST', 0], ['GET', 0]])
+  t.strictSame(entries.map((e: { method: string, status: number }) => [e.method, e.status]), [['POST', 0], ['GET', 0]])
   t.notOk('response' in entries[0])
-  t.same((await admin(app, 'GET', '/_mock/journal/count?status=0&method=POST')).json(), { count: 1, dropped: 0 }, 'status=0 finds dropped connections')
+  t.strictSame((await admin(app, 'GET', '/_mock/journal/count?status=0&method=POST')).json(), { count: 1, dropped: 0 }, 'status=0 finds dropped connections')
   t.equal((await admin(app, 'GET', '/_mock/journal/count?status=00')).statusCode, 400)
 })
 

@@ -12,25 +12,25 @@ function admin (app: FastifyInstance, method: 'GET' | 'POST' | 'PUT' | 'DELETE',
 
 t.test('fault rules: add, list, read, remove one, remove all', async (t) => {
   const app = await build(t)
-  t.same((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 
   let res = await admin(app, 'POST', '/_mock/faults', { match: { method: 'POST', path: '/v1/**' }, action: { status: 503, message: 'down' }, times: 2 })
   t.equal(res.statusCode, 201)
-  t.same(res.json(), { id: 'fault-1', match: { method: 'POST', path: '/v1/**' }, action: { status: 503, message: 'down' }, times: 2, remaining: 2, matched: 0, applied: 0 })
+  t.strictSame(res.json(), { id: 'fault-1', match: { method: 'POST', path: '/v1/**' }, action: { status: 503, message: 'down' }, times: 2, remaining: 2, matched: 0, applied: 0 })
   res = await admin(app, 'POST', '/_mock/faults', { id: 'slow', action: { delayMs: 10 }, fraction: 0.5 })
-  t.same(res.json(), { id: 'slow', match: {}, action: { delayMs: 10 }, fraction: 0.5, seed: 1, remaining: null, matched: 0, applied: 0 })
+  t.strictSame(res.json(), { id: 'slow', match: {}, action: { delayMs: 10 }, fraction: 0.5, seed: 1, remaining: null, matched: 0, applied: 0 })
 
-  t.same((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['fault-1', 'slow'])
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['fault-1', 'slow'])
   t.equal((await admin(app, 'GET', '/_mock/faults/slow')).json().id, 'slow')
 
   res = await admin(app, 'DELETE', '/_mock/faults/fault-1')
   t.equal(res.statusCode, 204)
   t.equal(res.body, '')
-  t.same((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['slow'])
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['slow'])
 
   res = await admin(app, 'DELETE', '/_mock/faults')
   t.equal(res.statusCode, 204)
-  t.same((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })
 
 t.test('fault rules: unknown ids are 404 and a taken id is 409, in the envelope', async (t) => {
@@ -64,14 +64,14 @@ t.test('fault rules: invalid bodies are 400 with readable problems and change no
     t.equal(res.statusCode, 400, JSON.stringify(body))
     t.match(res.json().error.message, message)
   }
-  t.same((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })
 
 t.test('latency: read and set; out of range is 400', async (t) => {
   const app = await build(t, { behaviour: { latencyMs: 5 } })
-  t.same((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 5 })
-  t.same((await admin(app, 'PUT', '/_mock/latency', { ms: 0 })).json(), { ms: 0 })
-  t.same((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 0 })
+  t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 5 })
+  t.strictSame((await admin(app, 'PUT', '/_mock/latency', { ms: 0 })).json(), { ms: 0 })
+  t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 0 })
   t.equal((await admin(app, 'PUT', '/_mock/latency', { ms: 60001 })).statusCode, 400)
   t.equal((await admin(app, 'PUT', '/_mock/latency', { ms: '5' })).statusCode, 400, 'no type coercion')
 })
@@ -79,18 +79,18 @@ t.test('latency: read and set; out of range is 400', async (t) => {
 t.test('clock: manual mode stops time, advance moves it, system mode resumes', async (t) => {
   const base = new ManualClock(T0)
   const app = await build(t, { clock: base })
-  t.same((await admin(app, 'GET', '/_mock/clock')).json(), { mode: 'system', now: T0.toISOString() })
+  t.strictSame((await admin(app, 'GET', '/_mock/clock')).json(), { mode: 'system', now: T0.toISOString() })
   let res = await admin(app, 'POST', '/_mock/clock/advance', { ms: 1000 })
   t.equal(res.statusCode, 409, 'the system clock cannot be advanced')
   t.equal(res.json().error.message, Errors.clockNotManual().message)
 
   res = await admin(app, 'PUT', '/_mock/clock', { mode: 'manual', now: '2030-01-01T00:00:00Z' })
-  t.same(res.json(), { mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
+  t.strictSame(res.json(), { mode: 'manual', now: '2030-01-01T00:00:00.000Z' })
   res = await admin(app, 'POST', '/_mock/clock/advance', { ms: 90_000 })
-  t.same(res.json(), { mode: 'manual', now: '2030-01-01T00:01:30.000Z' })
+  t.strictSame(res.json(), { mode: 'manual', now: '2030-01-01T00:01:30.000Z' })
   base.advance(5)
-  t.same((await admin(app, 'PUT', '/_mock/clock', { mode: 'system' })).json(), { mode: 'system', now: new Date(T0.getTime() + 5).toISOString() })
-  t.same((await admin(app, 'PUT', '/_mock/clock', { mode: 'manual' })).json(), { mode: 'manual', now: new Date(T0.getTime() + 5).toISOString() }, 'manual from now by default')
+  t.strictSame((await admin(app, 'PUT', '/_mock/clock', { mode: 'system' })).json(), { mode: 'system', now: new Date(T0.getTime() + 5).toISOString() })
+  t.strictSame((await admin(app, 'PUT', '/_mock/clock', { mode: 'manual' })).json(), { mode: 'manual', now: new Date(T0.getTime() + 5).toISOString() }, 'manual from now by default')
 })
 
 t.test('clock: bad settings are 400', async (t) => {
@@ -112,18 +112,18 @@ t.test('clock: bad settings are 400', async (t) => {
 
 t.test('rollout: read and set the step durations', async (t) => {
   const app = await build(t, { behaviour: { rollout: { inProgressMs: 10 } } })
-  t.same((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 10 })
-  t.same((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1, inProgressMs: 2 })).json(), { pendingMs: 1, inProgressMs: 2 })
-  t.same((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 1, inProgressMs: 2 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 10 })
+  t.strictSame((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1, inProgressMs: 2 })).json(), { pendingMs: 1, inProgressMs: 2 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 1, inProgressMs: 2 })
   t.equal((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1 })).statusCode, 400, 'both durations are required')
 })
 
 t.test('rate limit: Northflank\'s 1000 per hour, not enforced, by default; settable', async (t) => {
   const app = await build(t)
-  t.same((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: false, max: 1000, windowSeconds: 3600 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: false, max: 1000, windowSeconds: 3600 })
   const res = await admin(app, 'PUT', '/_mock/rate-limit', { enforce: true, max: 5, windowSeconds: 60 })
-  t.same(res.json(), { enforce: true, max: 5, windowSeconds: 60 })
-  t.same((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: true, max: 5, windowSeconds: 60 })
+  t.strictSame(res.json(), { enforce: true, max: 5, windowSeconds: 60 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: true, max: 5, windowSeconds: 60 })
   t.equal((await admin(app, 'PUT', '/_mock/rate-limit', { enforce: true, max: 0, windowSeconds: 60 })).statusCode, 400)
 })
 
@@ -143,10 +143,10 @@ t.test('reset puts every behaviour setting back as built, fixture rules with fre
   await admin(app, 'POST', '/_mock/reset')
 
   t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'boot', remaining: 1, matched: 0 }])
-  t.same((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 1 })
-  t.same((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 0 })
-  t.same((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: false, max: 1000, windowSeconds: 3600 })
-  t.same((await admin(app, 'GET', '/_mock/clock')).json(), { mode: 'system', now: T0.toISOString() })
+  t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 1 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 0 })
+  t.strictSame((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: false, max: 1000, windowSeconds: 3600 })
+  t.strictSame((await admin(app, 'GET', '/_mock/clock')).json(), { mode: 'system', now: T0.toISOString() })
   const res = await get(app, SERVICE_URL)
   t.equal(res.statusCode, 500, 'the fixture rule acts again')
   t.equal(res.headers['x-ratelimit-remaining'], '999', 'rate-limit counts start afresh')
@@ -179,8 +179,8 @@ t.test('loading new fixtures replaces the fault rules with theirs, also for late
   await admin(app, 'POST', '/_mock/faults', { id: 'added', action: { status: 502 } })
   await admin(app, 'PUT', '/_mock/latency', { ms: 3 })
   app.emulator.controls.useFixtureFaults([{ id: 'new', action: { status: 503 }, times: 1 }])
-  t.same((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['new'])
-  t.same((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 3 }, 'other settings stay')
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules.map((r: { id: string }) => r.id), ['new'])
+  t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 3 }, 'other settings stay')
   t.equal((await get(app, SERVICE_URL)).statusCode, 503)
   await admin(app, 'POST', '/_mock/reset')
   t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new', remaining: 1 }])
@@ -189,5 +189,5 @@ t.test('loading new fixtures replaces the fault rules with theirs, also for late
   await admin(app, 'POST', '/_mock/reset')
   t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new' }], 'nor what a reset brings back')
   app.emulator.controls.useFixtureFaults(undefined)
-  t.same((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
+  t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })

@@ -81,10 +81,10 @@ t.test('no spelling of an admin path reaches an admin route without the token, a
     t.equal(wrong.status, 401, `${method} ${path}: 401 with a wrong token`)
   }
 
-  t.same(await mock.admin.state(), before, 'the state is as it was')
-  t.same(await mock.admin.faults(), [], 'no fault rule was added')
-  t.same((await mock.admin.setClock({ mode: 'system' })).mode, 'system')
-  t.same(await mock.admin.journal(), journalBefore, 'nothing was cleared, and no admin request was journaled as API traffic')
+  t.strictSame(await mock.admin.state(), before, 'the state is as it was')
+  t.strictSame(await mock.admin.faults(), [], 'no fault rule was added')
+  t.equal((await mock.admin.setClock({ mode: 'system' })).mode, 'system')
+  t.strictSame(await mock.admin.journal(), journalBefore, 'nothing was cleared, and no admin request was journaled as API traffic')
   const api = await send(mock.url, 'GET', DEPLOYMENT, undefined, { authorization: 'Bearer api' })
   t.equal(api.status, 200, 'the API still answers at once: no latency was set')
   t.equal(JSON.parse(api.body).data.external.imagePath, 'nginx:kept')
@@ -123,5 +123,5 @@ t.test('without an admin token, admin requests under any spelling are never jour
     await send(mock.url, method as string, path as string)
   }
   await send(mock.url, 'GET', '/v1/unknown')
-  t.same((await mock.admin.journal()).map((e) => e.path), ['/v1/unknown'], 'only the API\'s 404 is journaled')
+  t.strictSame((await mock.admin.journal()).map((e) => e.path), ['/v1/unknown'], 'only the API\'s 404 is journaled')
 })

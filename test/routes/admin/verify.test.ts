@@ -43,8 +43,8 @@ t.test('an expectation that fails is a 406 saying what was expected and seen, wi
   const { error } = res.json()
   t.equal(error.message, failed('exactly 1 matching request', 0))
   t.match(error.details, { reason: 'verification-failed', matched: 0, count: { exactly: 1 }, journalTruncated: false })
-  t.same(error.details.nearMisses.map((m: { seq: number }) => m.seq), [3, 1, 2], 'the two POSTs first, the newer of equals first; then the GET')
-  t.same(error.details.nearMisses[0], {
+  t.strictSame(error.details.nearMisses.map((m: { seq: number }) => m.seq), [3, 1, 2], 'the two POSTs first, the newer of equals first; then the GET')
+  t.strictSame(error.details.nearMisses[0], {
     seq: 3,
     method: 'POST',
     path: DEPLOYMENT_URL,
@@ -52,7 +52,7 @@ t.test('an expectation that fails is a 406 saying what was expected and seen, wi
     similarity: 0.5,
     differences: [{ field: 'body.external.imagePath', expected: 'nginx:3', actual: 'nginx:2' }]
   })
-  t.same(error.details.nearMisses[2].differences, [
+  t.strictSame(error.details.nearMisses[2].differences, [
     { field: 'method', expected: 'POST', actual: 'GET' },
     { field: 'body', expected: { external: { imagePath: 'nginx:3' } } }
   ], 'a GET has no body: no actual')
@@ -162,7 +162,7 @@ t.test('admin.verify resolves with the count, or rejects with a VerificationErro
     .catch((e: unknown) => e) as VerificationError
   t.ok(err instanceof VerificationError)
   t.equal(err.matched, 0)
-  t.same(err.expected, { exactly: 1 })
+  t.strictSame(err.expected, { exactly: 1 })
   t.equal(err.message, [
     'Verification failed: expected exactly 1 matching request, saw 0.',
     '  Expected: POST any path service=example-service body ⊇ {"external":{"imagePath":"nginx:1.2"}}',
