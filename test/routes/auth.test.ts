@@ -82,6 +82,6 @@ t.test('GET /v1/login (the CLI\'s token check) answers 200 for a known token and
   const app = await build(t, { fixtures: withTokens() })
   const login = (token: string) => app.inject({ method: 'GET', url: '/v1/login', headers: { authorization: `Bearer ${token}` } })
   t.equal((await login('reader')).statusCode, 200)
-  t.same((await login('reader')).json(), { data: {} })
+  t.strictSame((await login('reader')).json(), { data: {} })
   t.equal((await login('nobody')).statusCode, 401)
 })

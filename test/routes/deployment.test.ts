@@ -14,9 +14,9 @@ t.test('an external update replaces an internal deployment and keeps the run con
   const res = await post(app, url('worker'), { external: { imagePath: 'registry.gitlab.com/acme/w:2' } })
   t.equal(res.statusCode, 200)
   const d = await readBack(app, url('worker'))
-  t.same(d.external, { imagePath: 'registry.gitlab.com/acme/w:2', registryProvider: 'gitlab', privateImage: false })
+  t.strictSame(d.external, { imagePath: 'registry.gitlab.com/acme/w:2', registryProvider: 'gitlab', privateImage: false })
   t.notOk('internal' in d)
-  t.same(d.docker, { configType: 'customCommand', customCommand: 'run' })
+  t.strictSame(d.docker, { configType: 'customCommand', customCommand: 'run' })
 })
 
 t.test('an internal update replaces an external deployment, resolving the latest build of the branch', async (t) => {
@@ -24,7 +24,7 @@ t.test('an internal update replaces an external deployment, resolving the latest
   t.equal((await post(app, url('web'), { internal: { id: 'builder' } })).statusCode, 200)
   const d = await readBack(app, url('web'))
   t.notOk('external' in d)
-  t.same(d.internal, {
+  t.strictSame(d.internal, {
     appId: '/shop/builder',
     nfObjectId: 'builder',
     nfObjectType: 'service',
@@ -45,10 +45,10 @@ t.test('a partial internal update keeps id and branch, and the pinned build whil
   t.match(d.internal, { nfObjectId: 'builder', branch: 'main', buildId: 'build-1', buildSHA: SHA_A1, deployedSHA: SHA_A1 })
 
   await post(app, url('worker'), { internal: {} })
-  t.same((await readBack(app, url('worker'))).internal, d.internal, '{"internal":{}} changes nothing')
+  t.strictSame((await readBack(app, url('worker'))).internal, d.internal, '{"internal":{}} changes nothing')
 
   await post(app, url('worker'), { internal: { branch: 'main' } })
-  t.same((await readBack(app, url('worker'))).internal, d.internal, 'the same branch keeps the pinned build')
+  t.strictSame((await readBack(app, url('worker'))).internal, d.internal, 'the same branch keeps the pinned build')
 
   await post(app, url('worker'), { internal: { branch: 'dev' } })
   d = await readBack(app, url('worker'))
@@ -66,7 +66,7 @@ t.test('internal.buildSHA must have been built: a known commit deploys, an unkno
   t.equal(res.json().error.message, Errors.commitNotBuilt('builder', 'f'.repeat(40), 'main').message)
   const onBranch = await post(app, url('worker'), { internal: { buildSHA: SHA_DEV, branch: 'main' } })
   t.equal(onBranch.statusCode, 404, 'a commit built on another branch does not count')
-  t.same(await readBack(app, url('worker')), before, 'refused updates change nothing')
+  t.strictSame(await readBack(app, url('worker')), before, 'refused updates change nothing')
 })
 
 t.test('internal.buildId must exist and agree with branch and buildSHA when they are sent too', async (t) => {
@@ -75,7 +75,7 @@ t.test('internal.buildId must exist and agree with branch and buildSHA when they
   t.equal(missing.statusCode, 404)
   const notFound = Errors.buildNotFound('builder', 'nope', ['build-1', 'build-2', 'build-dev'])
   t.equal(missing.json().error.message, notFound.message)
-  t.same(missing.json().error.details, notFound.details)
+  t.strictSame(missing.json().error.details, notFound.details)
   const branch = await post(app, url('worker'), { internal: { buildId: 'build-1', branch: 'dev' } })
   t.equal(branch.statusCode, 409)
   t.equal(branch.json().error.message, Errors.buildMismatch('branch', 'build-1', 'dev', 'main').message)
@@ -89,7 +89,7 @@ t.test('buildSHA latest with no build on the branch: updated, but no instances (
   t.equal((await post(app, url('web'), { internal: { id: 'builder', branch: 'feature', buildSHA: 'latest' } })).statusCode, 200)
   const d = await readBack(app, url('web'))
   t.equal(d.instances, 0)
-  t.same(d.internal, {
+  t.strictSame(d.internal, {
     appId: '/shop/builder', nfObjectId: 'builder', nfObjectType: 'service', repository: 'https://github.com/acme/shop', branch: 'feature', buildSHA: 'latest'
   })
 })
@@ -116,7 +116,7 @@ t.test('unlisted builds: latest, or the branch\'s latest, runs the configured in
     t.equal((await post(app, url('web'), { internal })).statusCode, 200, JSON.stringify(internal))
     const d = await readBack(app, url('web'))
     t.equal(d.instances, 2, 'the configured instances run')
-    t.same(d.internal, {
+    t.strictSame(d.internal, {
       appId: '/shop/opaque',
       nfObjectId: 'opaque',
       nfObjectType: 'service',
@@ -124,11 +124,11 @@ t.test('unlisted builds: latest, or the branch\'s latest, runs the configured in
       branch: internal.branch ?? 'main',
       buildSHA: 'latest'
     }, 'no buildId and no deployedSHA: neither is known')
-    t.same(await status(), { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
+    t.strictSame(await status(), { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
     clock.advance(1000)
     t.equal((await status()).status, 'IN_PROGRESS')
     clock.advance(1000)
-    t.same(await status(), { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: new Date(T0.getTime() + 2000).toISOString() })
+    t.strictSame(await status(), { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: new Date(T0.getTime() + 2000).toISOString() })
   }
 
   // The docs' rule for listed builds is unchanged: latest with no build on the branch waits, with 0 instances.
@@ -157,11 +157,11 @@ t.test('an internal update of a service that deploys no build yet is a 409 that 
     t.equal(res.statusCode, 409, service)
     const { message, details } = res.json().error
     t.equal(message, Errors.buildServiceRequired(service, 'shop', ['builder', 'opaque', 'combo']).message)
-    t.same(details, { serviceId: service, field: 'body.internal.id', known: ['builder', 'opaque', 'combo'] })
+    t.strictSame(details, { serviceId: service, field: 'body.internal.id', known: ['builder', 'opaque', 'combo'] })
   }
   t.equal((await post(app, url('web'), { internal: { id: 'opaque' } })).statusCode, 200, 'and naming one is accepted')
   t.equal((await post(app, url('fresh'), { docker: { configType: 'default' } })).statusCode, 200)
-  t.same(Object.keys(await readBack(app, url('fresh'))).sort(), ['buildpack', 'docker', 'instances', 'region', 'storage'],
+  t.strictSame(Object.keys(await readBack(app, url('fresh'))).sort(), ['buildpack', 'docker', 'instances', 'region', 'storage'],
     'a service never deployed has no image source')
 })
 
@@ -170,7 +170,7 @@ t.test('unknown project or service: 404 naming it, and the ids that exist when t
   const p = await post(app, url('web', 'nope'), {})
   t.equal(p.statusCode, 404)
   t.equal(p.json().error.message, Errors.projectNotFound('nope', ['shop', 'other']).message)
-  t.same(p.json().error.details, { projectId: 'nope', known: ['shop', 'other'] })
+  t.strictSame(p.json().error.details, { projectId: 'nope', known: ['shop', 'other'] })
   const s = await post(app, url('nope'), {})
   t.equal(s.statusCode, 404)
   t.equal(s.json().error.message, Errors.serviceNotFound('shop', 'nope', ['web', 'worker', 'fresh', 'builder', 'opaque', 'combo']).message)
@@ -186,7 +186,7 @@ t.test('a 404 names no ids when there are more than 10, nor projects when a toke
   const crowded = await build(t, { fixtures: { projects: [{ id: 'big', services: many }] } })
   const s = await post(crowded, '/v1/projects/big/services/nope/deployment', {})
   t.equal(s.json().error.message, Errors.serviceNotFound('big', 'nope', many.map((m) => m.id)).message)
-  t.same(s.json().error.details, { projectId: 'big', serviceId: 'nope' })
+  t.strictSame(s.json().error.details, { projectId: 'big', serviceId: 'nope' })
 
   const fixtures = { ...richFixtures(), tokens: [{ token: 'all' }, { token: 'shop-only', projects: ['shop', 'gone'] }] }
   const restricted = await build(t, { fixtures })
@@ -206,7 +206,7 @@ t.test('combined and build services: image-source changes are 409, run configura
   }
   t.equal((await post(app, url('combo'), { buildpack: { configType: 'customProcess', customProcess: 'web' } })).statusCode, 200)
   const d = await readBack(app, url('combo'))
-  t.same(d.buildpack, { configType: 'customProcess', customProcess: 'web' })
+  t.strictSame(d.buildpack, { configType: 'customProcess', customProcess: 'web' })
   t.match(d.internal, { nfObjectId: 'combo', buildId: 'combo-1', deployedSHA: SHA_A1, buildSHA: 'latest' })
 
   for (const body of [{}, { docker: { configType: 'default' } }, { external: { imagePath: 'a:b' } }]) {

@@ -15,7 +15,7 @@ t.test('Prefer: status=503 answers 503 in the envelope, saying it was injected, 
   t.equal(res.statusCode, 503)
   t.match(res.json(), { error: { status: 503, message: Errors.injectedFault(503, 'the Prefer header').message, details: { injected: true, by: 'the Prefer header' } } })
   t.type(res.json().error.id, 'string')
-  t.same(await readBack(app), before)
+  t.strictSame(await readBack(app), before)
   const anonymous = await app.inject({ method: 'GET', url: SERVICE_URL, headers: { prefer: 'status=503' } })
   t.equal(anonymous.statusCode, 503, 'faults come before authentication, as from a gateway')
 })
@@ -47,7 +47,7 @@ t.test('Prefer: delay holds the answer back without holding other requests', asy
   const [s, f] = await Promise.all([slow, fast])
   t.equal(s.statusCode, 200)
   t.equal(f.statusCode, 200)
-  t.same(order, ['fast', 'slow'])
+  t.strictSame(order, ['fast', 'slow'])
 })
 
 t.test('Prefer: delay with status waits, then answers the status', async (t) => {
@@ -60,7 +60,7 @@ t.test('Prefer: drop destroys the connection and the update is not applied', asy
   const app = await build(t)
   const before = await readBack(app)
   await t.rejects(post(app, DEPLOYMENT_URL, { external: { imagePath: 'nginx:1' } }, { prefer: 'drop' }), { code: 'LIGHT_ECONNRESET' })
-  t.same(await readBack(app), before)
+  t.strictSame(await readBack(app), before)
 })
 
 t.test('a dropped connection is a reset socket for a real HTTP client', async (t) => {
@@ -108,7 +108,7 @@ t.test('a delay rule delays, and the request is then handled', async (t) => {
   const fast = get(app, SERVICE_URL).then(() => { order.push('get') })
   const [res] = await Promise.all([slow, fast])
   t.equal(res.statusCode, 200)
-  t.same(order, ['get', 'post'])
+  t.strictSame(order, ['get', 'post'])
   t.equal((await readBack(app)).docker.customCommand, 'sleep')
 })
 
@@ -121,7 +121,7 @@ t.test('a seeded fraction rule fails the same requests on every run', async (t) 
     return statuses
   }
   const first = await run()
-  t.same(await run(), first)
+  t.strictSame(await run(), first)
   t.ok(first.includes(500) && first.includes(200), 'some fail, some pass')
 })
 
@@ -141,7 +141,7 @@ t.test('global latency delays API requests, not admin ones', async (t) => {
   const adm = app.inject({ method: 'GET', url: '/_mock/latency' }).then(() => { order.push('admin') })
   const [res] = await Promise.all([api, adm])
   t.equal(res.statusCode, 200)
-  t.same(order, ['admin', 'api'])
+  t.strictSame(order, ['admin', 'api'])
 })
 
 t.test('closing the app ends pending delays at once, so nothing hangs', async (t) => {

@@ -14,5 +14,5 @@ t.test('health requests are not logged at info, API requests are', async (t) => 
   const app = await build(t, { logger: { level: 'info', stream } })
   t.equal((await app.inject({ method: 'GET', url: '/_mock/health' })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/v1/projects/p/services/s' })).statusCode, 401)
-  t.same(lines.filter((line) => line.url !== undefined).map((line) => [line.url, line.statusCode]), [['/v1/projects/p/services/s', 401]])
+  t.strictSame(lines.filter((line) => line.url !== undefined).map((line) => [line.url, line.statusCode]), [['/v1/projects/p/services/s', 401]])
 })

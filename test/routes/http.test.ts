@@ -17,8 +17,8 @@ function syntaxError (text: string): string {
 /** Every non-200 answer is the envelope, with the status repeated and an id. */
 function isEnvelope (t: Test, body: string, status: number) {
   const json = JSON.parse(body)
-  t.same(Object.keys(json), ['error'])
-  t.same(Object.keys(json.error).sort(), ['details', 'id', 'message', 'status'])
+  t.strictSame(Object.keys(json), ['error'])
+  t.strictSame(Object.keys(json.error).sort(), ['details', 'id', 'message', 'status'])
   t.equal(json.error.status, status)
   t.type(json.error.message, 'string')
   t.ok(json.error.message.length > 0)
@@ -67,7 +67,7 @@ t.test('malformed, empty, poisoned JSON and other content types get their own 4x
     t.equal(res.statusCode, status, payload)
     t.equal(isEnvelope(t, res.body, status).message, message)
   }
-  t.same(await readBack(app), before, 'no rejected request changed the state')
+  t.strictSame(await readBack(app), before, 'no rejected request changed the state')
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
   const charset = await post(app, DEPLOYMENT_URL, '{}', { 'content-type': 'application/json; charset=utf-8' })
   t.equal(charset.statusCode, 200, 'a charset parameter is fine')
@@ -153,9 +153,9 @@ t.test('client errors thrown inside keep their status, with the standard text wh
   app.get('/bare', async () => { throw Object.assign(new Error(), { statusCode: 409, code: 'X_CONFLICT' }) })
   const teapot = await app.inject({ method: 'GET', url: '/teapot' })
   t.equal(teapot.statusCode, 418)
-  t.same(isEnvelope(t, teapot.body, 418), { status: 418, message: 'short and stout', id: teapot.json().error.id, details: { code: null } })
+  t.strictSame(isEnvelope(t, teapot.body, 418), { status: 418, message: 'short and stout', id: teapot.json().error.id, details: { code: null } })
   const bare = await app.inject({ method: 'GET', url: '/bare' })
-  t.same(isEnvelope(t, bare.body, 409), { status: 409, message: 'Conflict', id: bare.json().error.id, details: { code: 'X_CONFLICT' } })
+  t.strictSame(isEnvelope(t, bare.body, 409), { status: 409, message: 'Conflict', id: bare.json().error.id, details: { code: 'X_CONFLICT' } })
 })
 
 t.test('URLs the router cannot take (bad escapes, over-long ids) get the envelope', async (t) => {

@@ -41,11 +41,11 @@ t.test('state, journal and count are scoped with ?token=', async (t) => {
   t.equal((await adminGet(app, '/_mock/journal/count?token=alice')).count, 1)
   t.equal((await adminGet(app, '/_mock/journal/count?token=bob')).count, 2)
   t.equal((await adminGet(app, '/_mock/journal/count?token=nobody')).count, 0)
-  t.same(await adminGet(app, '/_mock/journal?token=nobody'), { capacity: 1000, total: 0, dropped: 0, entries: [] }, 'a token never seen has an empty journal')
+  t.strictSame(await adminGet(app, '/_mock/journal?token=nobody'), { capacity: 1000, total: 0, dropped: 0, entries: [] }, 'a token never seen has an empty journal')
   t.equal((await adminGet(app, '/_mock/journal?token=bob')).total, 2)
   const all = await adminGet(app, '/_mock/journal')
   t.equal(all.total, 3)
-  t.same(all.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:a', 'nginx:b', 'nginx:b2'],
+  t.strictSame(all.entries.map((e: { body: { external: { imagePath: string } } }) => e.body.external.imagePath), ['nginx:a', 'nginx:b', 'nginx:b2'],
     'unscoped: every namespace, merged in arrival order')
 })
 
@@ -56,8 +56,8 @@ t.test('a requests without a token, or to an unknown route, is journaled where i
   await app.inject({ method: 'GET', url: '/v1/nowhere', headers: as('alice') })
   await app.inject({ method: 'PUT', url: DEPLOYMENT_URL, headers: as('alice') })
   await app.inject({ method: 'GET', url: '/v1/nowhere', headers: as('stranger') })
-  t.same((await adminGet(app, '/_mock/journal?token=alice')).entries.map((e: { status: number }) => e.status), [200, 404, 405])
-  t.same((await adminGet(app, '/_mock/journal')).entries.map((e: { status: number }) => e.status), [200, 401, 404, 405, 404])
+  t.strictSame((await adminGet(app, '/_mock/journal?token=alice')).entries.map((e: { status: number }) => e.status), [200, 404, 405])
+  t.strictSame((await adminGet(app, '/_mock/journal')).entries.map((e: { status: number }) => e.status), [200, 401, 404, 405, 404])
   t.equal(app.emulator.namespaceCount, 1, 'a token that never passed auth made no namespace')
 })
 
@@ -65,7 +65,7 @@ t.test('reset with ?token= resets that namespace only, to its own fixtures when 
   const app = await build(t, { isolation: true })
   await deploy(app, 'alice', 'a')
   await deploy(app, 'bob', 'b')
-  t.same((await app.inject({ method: 'POST', url: '/_mock/reset?token=alice' })).json(), { reset: { token: 'alice', project: null } })
+  t.strictSame((await app.inject({ method: 'POST', url: '/_mock/reset?token=alice' })).json(), { reset: { token: 'alice', project: null } })
   t.equal(await imageOf(app, 'alice'), 'nginx:latest')
   t.equal(await imageOf(app, 'bob'), 'nginx:b')
   t.equal((await adminGet(app, '/_mock/journal/count?token=alice')).count, 1, 'only the read-back after the reset')
@@ -73,8 +73,8 @@ t.test('reset with ?token= resets that namespace only, to its own fixtures when 
 
   const own = { projects: [{ id: 'mine', services: [{ id: 'web', serviceType: 'deployment', deployment: { external: { imagePath: 'me/web:1' } } }] }] }
   const loaded = await app.inject({ method: 'POST', url: '/_mock/fixtures?token=alice', payload: own })
-  t.same(Object.keys(loaded.json().projects), ['mine'])
-  t.same(await adminGet(app, '/_mock/fixtures?token=alice'), own)
+  t.strictSame(Object.keys(loaded.json().projects), ['mine'])
+  t.strictSame(await adminGet(app, '/_mock/fixtures?token=alice'), own)
   t.equal((await adminGet(app, '/_mock/fixtures?token=bob')).projects[0].id, PROJECT)
   const url = '/v1/projects/mine/services/web/deployment'
   await deploy(app, 'alice', 'changed', url)
@@ -119,10 +119,10 @@ t.test('PUT /_mock/state and DELETE /_mock/journal with ?token= touch that names
   const aliceState = await adminGet(app, '/_mock/state?token=alice')
   t.equal((await app.inject({ method: 'PUT', url: '/_mock/state?token=bob', payload: aliceState })).statusCode, 200)
   t.equal(await imageOf(app, 'bob'), 'nginx:a')
-  t.same((await app.inject({ method: 'DELETE', url: '/_mock/journal?token=bob' })).json(), { cleared: 2 })
+  t.strictSame((await app.inject({ method: 'DELETE', url: '/_mock/journal?token=bob' })).json(), { cleared: 2 })
   t.equal((await adminGet(app, '/_mock/journal/count?token=alice')).count, 1)
-  t.same((await app.inject({ method: 'DELETE', url: '/_mock/journal?token=nobody' })).json(), { cleared: 0 })
-  t.same((await app.inject({ method: 'DELETE', url: '/_mock/journal' })).json(), { cleared: 1 }, 'alice\'s one entry was all that was left')
+  t.strictSame((await app.inject({ method: 'DELETE', url: '/_mock/journal?token=nobody' })).json(), { cleared: 0 })
+  t.strictSame((await app.inject({ method: 'DELETE', url: '/_mock/journal' })).json(), { cleared: 1 }, 'alice\'s one entry was all that was left')
 })
 
 t.test('with a token list, an unknown token is refused and makes no namespace', async (t) => {

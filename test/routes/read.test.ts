@@ -30,7 +30,7 @@ t.test('GET …/deployment of the default example service has the docs\' shape',
   const app = await build(t)
   const res = await get(app, `${SERVICE_URL}/deployment`)
   t.equal(res.statusCode, 200)
-  t.same(res.json(), {
+  t.strictSame(res.json(), {
     data: {
       region: 'europe-west',
       instances: 1,
@@ -48,7 +48,7 @@ t.test('GET service has the documented fields, and its deployment.internal has n
   let res = await get(app, '/v1/projects/shop/services/web')
   t.equal(res.statusCode, 200)
   const before = res.json().data
-  t.same(Object.keys(before).sort(), [
+  t.strictSame(Object.keys(before).sort(), [
     'appId', 'billing', 'createdAt', 'deployment', 'disabledCD', 'disabledCI', 'id', 'name', 'ports', 'projectId',
     'servicePaused', 'serviceType', 'status', 'tags'
   ])
@@ -57,10 +57,10 @@ t.test('GET service has the documented fields, and its deployment.internal has n
   await post(app, '/v1/projects/shop/services/web/deployment', { internal: { id: 'builder' } })
   res = await get(app, '/v1/projects/shop/services/web')
   const svc = res.json().data
-  t.same(svc.deployment.internal, {
+  t.strictSame(svc.deployment.internal, {
     nfObjectId: 'builder', nfObjectType: 'service', repository: 'https://github.com/acme/shop', branch: 'main', buildSHA: 'latest', deployedSHA: SHA_A2
   })
-  t.same(svc.status, {
+  t.strictSame(svc.status, {
     deployment: { status: 'COMPLETED', reason: 'DEPLOYING', lastTransitionTime: now.toISOString(), deployedSHA: SHA_A2 }
   })
 })
@@ -70,7 +70,7 @@ t.test('GET service of a build service has no deployment', async (t) => {
   const svc = (await get(app, '/v1/projects/shop/services/builder')).json().data
   t.equal(svc.serviceType, 'build')
   t.notOk('deployment' in svc)
-  t.same(svc.status, {})
+  t.strictSame(svc.status, {})
 })
 
 t.test('HEAD answers for the read endpoints', async (t) => {

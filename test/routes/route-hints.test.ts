@@ -16,14 +16,14 @@ t.test('a 404 names the closest emulated route when one is close', async (t) => 
   t.equal(patch.message, 'No route PATCH /v1/projects/p/services/deployment/web. The emulator has POST ' +
     '/v1/projects/{projectId}/services/{serviceId}/deployment (Northflank\'s PATCH /v1/projects/{projectId}/services/deployment/{serviceId} is not emulated)',
   'the PATCH service endpoint Northflank recommends: pointed back at the POST')
-  t.same(patch.details.hints, [UPDATE])
+  t.strictSame(patch.details.hints, [UPDATE])
   t.equal((await miss('POST', '/v1/projects/p/service/s/deployment')).message,
     Errors.routeNotFound('POST', '/v1/projects/p/service/s/deployment', [UPDATE]).message, 'a typo in a segment')
-  t.same((await miss('POST', '/projects/p/services/s/deployment')).details.hints, [UPDATE], '/v1 missing')
-  t.same((await miss('DELETE', '/v1/login')).details.hints, [{ method: 'GET', path: '/v1/login' }], 'the method differs')
-  t.same((await miss('GET', '/openapi.jsn')).details.hints, [{ method: 'GET', path: '/openapi.json' }])
+  t.strictSame((await miss('POST', '/projects/p/services/s/deployment')).details.hints, [UPDATE], '/v1 missing')
+  t.strictSame((await miss('DELETE', '/v1/login')).details.hints, [{ method: 'GET', path: '/v1/login' }], 'the method differs')
+  t.strictSame((await miss('GET', '/openapi.jsn')).details.hints, [{ method: 'GET', path: '/openapi.json' }])
   const far = await miss('GET', '/v2/something/else/entirely')
-  t.same(far.details.hints, [], 'nothing close: no hint')
+  t.strictSame(far.details.hints, [], 'nothing close: no hint')
   t.equal(far.message, Errors.routeNotFound('GET', '/v2/something/else/entirely').message)
 })
 
@@ -43,7 +43,7 @@ t.test('routes answering only 405 are never hints; known paths with another meth
     { method: 'POST', url: '/v1/projects/:projectId/services/:serviceId/deployment' },
     { method: 'GET', url: '/v1/projects/:projectId/services/:serviceId/deployment' }
   ])
-  t.same(hints, [
+  t.strictSame(hints, [
     { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' },
     { method: 'GET', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
   ], 'two routes just as close are both named')
