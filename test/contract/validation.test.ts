@@ -7,7 +7,7 @@ async function verdict (t: Test, body: unknown) {
   const app = await build(t)
   const before = await readBack(app)
   const res = await post(app, DEPLOYMENT_URL, body)
-  if (res.statusCode !== 200) t.same(await readBack(app), before, 'a rejected body changes nothing')
+  if (res.statusCode !== 200) t.strictSame(await readBack(app), before, 'a rejected body changes nothing')
   return { status: res.statusCode, json: res.json() }
 }
 
@@ -55,7 +55,7 @@ t.test('external.imagePath: accepts and rejects the documented examples and edge
     t.equal(v.status, 400, `rejects ${JSON.stringify(imagePath)}`)
     t.equal(v.json.error.message, `body.external.imagePath must be ${PATTERN_HINTS.get(IMAGE_PATH_PATTERN)}`, 'the words, not the regex')
     t.match(v.json.error.message, /^body\.external\.imagePath must be an image with a :tag or @digest, e\.g\. nginx:latest/)
-    t.same(v.json.error.details.errors, [{
+    t.strictSame(v.json.error.details.errors, [{
       path: 'body.external.imagePath',
       rule: 'pattern',
       expected: IMAGE_PATH_PATTERN,
@@ -70,7 +70,7 @@ t.test('external.credentials: letters, digits and dashes only', async (t) => {
     const v = await verdict(t, { external: { imagePath: 'a:b', credentials } })
     t.equal(v.status, 400, JSON.stringify(credentials))
     t.equal(v.json.error.message, 'body.external.credentials must be letters, digits and dashes only')
-    t.same(v.json.error.details.errors[0].expected, CREDENTIALS_PATTERN, 'the pattern itself is in details')
+    t.strictSame(v.json.error.details.errors[0].expected, CREDENTIALS_PATTERN, 'the pattern itself is in details')
   }
 })
 
@@ -96,7 +96,7 @@ t.test('internal.buildSHA: 40 characters or "latest", at 39, 40 and 41', async (
     const res = await post(app, DEPLOYMENT_URL, { internal: { id: 'example-build-service', buildSHA: value } })
     t.equal(res.statusCode, status, `${value.length} characters`)
     t.equal(res.json().error.message, 'body.internal.buildSHA must be a string of exactly 40 characters or "latest"')
-    t.same(res.json().error.details.errors.map((p: { rule: string }) => p.rule), ['oneOf'])
+    t.strictSame(res.json().error.details.errors.map((p: { rule: string }) => p.rule), ['oneOf'])
   }
   // 40 characters pass the schema (no hex check upstream); this one was never built, hence 404, not 400.
   const res = await post(app, DEPLOYMENT_URL, { internal: { id: 'example-build-service', buildSHA: sha(40) } })
@@ -120,7 +120,7 @@ t.test('each conditional field is required for its configTypes, with a message t
   for (const [block, config, missing] of cases) {
     const v = await verdict(t, { [block]: config })
     t.equal(v.status, 400, `${block} ${config.configType}`)
-    t.same(
+    t.strictSame(
       v.json.error.details.errors.map((p: { message: string }) => p.message),
       missing.map((f) => `body.${block}.${f} is required when configType is ${config.configType}`)
     )
@@ -143,7 +143,7 @@ t.test('unknown keys are refused at every level', async (t) => {
   for (const [body, path] of cases) {
     const v = await verdict(t, body)
     t.equal(v.status, 400, JSON.stringify(body))
-    t.same(v.json.error.details.errors.map((p: { path: string }) => p.path), [path])
+    t.strictSame(v.json.error.details.errors.map((p: { path: string }) => p.path), [path])
     t.match(v.json.error.message, `${path} is not allowed; allowed here: `)
   }
 })
@@ -168,7 +168,7 @@ t.test('a misspelled key is answered with the key it is near: did you mean …?'
   for (const [body, messages] of cases) {
     const v = await verdict(t, body)
     t.equal(v.status, 400, JSON.stringify(body))
-    t.same(v.json.error.details.errors.map((p: { message: string }) => p.message), messages)
+    t.strictSame(v.json.error.details.errors.map((p: { message: string }) => p.message), messages)
   }
 })
 
@@ -201,18 +201,18 @@ t.test('no coercion, no defaults: "1" is not 1, and an absent field stays absent
   t.equal((await verdict(t, { docker: { configType: 'default', customCommand: 1 } })).status, 400)
   const app = await build(t)
   await post(app, DEPLOYMENT_URL, { docker: { configType: 'default' } })
-  t.same((await readBack(app)).docker, { configType: 'default' }, 'nothing filled in')
+  t.strictSame((await readBack(app)).docker, { configType: 'default' }, 'nothing filled in')
 })
 
 t.test('the body that clearly means a variant gets only that variant\'s problems', async (t) => {
   const v = await verdict(t, { external: { imagePath: 'nginx' }, docker: { configType: 'nope' } })
-  t.same(v.json.error.details.errors.map((p: { path: string, rule: string }) => `${p.path} ${p.rule}`), [
+  t.strictSame(v.json.error.details.errors.map((p: { path: string, rule: string }) => `${p.path} ${p.rule}`), [
     'body.external.imagePath pattern',
     'body.docker.configType enum'
   ])
-  t.same(v.json.error.details.errors[1].expected, ['default', 'customEntrypoint', 'customCommand', 'customEntrypointCustomCommand'])
+  t.strictSame(v.json.error.details.errors[1].expected, ['default', 'customEntrypoint', 'customCommand', 'customEntrypointCustomCommand'])
   const i = await verdict(t, { internal: { id: '1' } })
-  t.same(i.json.error.details.errors.map((p: { path: string, rule: string }) => `${p.path} ${p.rule}`).sort(), [
+  t.strictSame(i.json.error.details.errors.map((p: { path: string, rule: string }) => `${p.path} ${p.rule}`).sort(), [
     'body.internal.id minLength',
     'body.internal.id pattern'
   ], 'one field breaking two rules: both, and nothing from the other variants')

@@ -41,10 +41,10 @@ t.test('the TypeBox body schema, without descriptions and conditional blocks, is
 t.test('the comparison sees a change on either side', async (t) => {
   const changedPattern = structuredClone(WIRE_SCHEMA)
   changedPattern.oneOf[0].properties.external.properties.credentials.pattern = '^[A-Za-z0-9_-]+$'
-  t.notSame(wireOf(UpdateDeploymentBodySchema), changedPattern, 'a changed pattern')
+  t.strictNotSame(wireOf(UpdateDeploymentBodySchema), changedPattern, 'a changed pattern')
   const extraKeyword = structuredClone(emitted)
   extraKeyword.oneOf[1].properties.internal.properties.branch.minLength = 1
-  t.notSame(wireOf(extraKeyword), WIRE_SCHEMA, 'a keyword the wire schema does not have')
+  t.strictNotSame(wireOf(extraKeyword), WIRE_SCHEMA, 'a keyword the wire schema does not have')
   const droppedRule = structuredClone(emitted)
   droppedRule.oneOf[2].properties.docker.allOf.pop()
   t.not(JSON.stringify(allOfsOf(droppedRule).get('#/oneOf/2/properties/docker')), JSON.stringify(allOfsOf(emitted).get('#/oneOf/2/properties/docker')), 'a dropped rule')
