@@ -31,7 +31,7 @@ t.test('adversarial bodies up to the body limit are answered, each with a small 
   // The valid huge-tag body was the last to succeed; put the service back and check nothing else changed.
   const { external: _external, ...rest } = await readBack(app)
   const { external: _before, ...restBefore } = before
-  t.same(rest, restBefore, 'only the accepted bodies changed the deployment')
+  t.strictSame(rest, restBefore, 'only the accepted bodies changed the deployment')
 })
 
 t.test('a body over the limit is refused with 413 before it is parsed', async (t) => {
@@ -49,7 +49,7 @@ t.test('a body with thousands of unknown keys lists the first 100 problems and s
   const { error } = res.json()
   t.equal(error.details.errors.length, MAX_PROBLEMS)
   t.equal(error.details.truncated, true)
-  t.same(error.details.errors.slice(0, 2).map((p: { path: string }) => p.path), ['body.docker.k0', 'body.docker.k1'])
+  t.strictSame(error.details.errors.slice(0, 2).map((p: { path: string }) => p.path), ['body.docker.k0', 'body.docker.k1'])
   t.equal(error.message.match(/ is not allowed/g).length, 5, 'the message spells out five problems')
   t.ok(error.message.endsWith(`; and more (details.errors lists the first ${MAX_PROBLEMS})`))
   t.ok(error.message.length < 1000)

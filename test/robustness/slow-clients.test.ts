@@ -95,7 +95,7 @@ t.test('abandoned connections, closed by the client mid-body, leave the server a
   })))
   t.equal(await health(port), 200)
   const after = (await app.inject({ method: 'GET', url: DEPLOYMENT, headers: { authorization: 'Bearer t' } })).json()
-  t.same(after, before, 'no half-sent update was applied')
+  t.strictSame(after, before, 'no half-sent update was applied')
 })
 
 t.test('clients that reset or half-close their connection mid-request leave the server answering', async (t) => {
