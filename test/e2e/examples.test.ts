@@ -243,7 +243,7 @@ t.test("the README's configuration table is --help's: every flag, variable and d
     const fallback = (ConfigSchema.properties[key as keyof typeof SETTINGS] as { default?: unknown }).default
     return { flag, arg, env, fallback }
   })
-  t.same(rows.map(({ flag, arg, env }) => ({ flag, arg, env })), settings.map(({ flag, arg, env }) => ({ flag, arg, env })),
+  t.strictSame(rows.map(({ flag, arg, env }) => ({ flag, arg, env })), settings.map(({ flag, arg, env }) => ({ flag, arg, env })),
     'the same settings, in the same order')
   for (const { flag, fallback } of settings) {
     const row = rows.find((r) => r.flag === flag)

@@ -47,5 +47,5 @@ t.test('fixtures from a file on this machine', async (t) => {
   writeFileSync(file, JSON.stringify({ projects: [{ id: 'from-file', services: [] }] }))
   const container = await new NorthflankMockContainer(image).withFixtures(file).start()
   t.teardown(() => container.stop())
-  t.same(Object.keys((await container.admin.state()).projects), ['from-file'])
+  t.strictSame(Object.keys((await container.admin.state()).projects), ['from-file'])
 })
