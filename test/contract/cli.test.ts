@@ -121,6 +121,8 @@ t.test('northflank update service deployment with an invalid body prints the emu
   const out = await c.run('update', 'service', 'deployment', '--projectId', 'default-project', '--serviceId', 'example-service', '--file', file)
   t.equal(out.code, 1)
   t.match(out.stderr, 'Failed: Error occured while trying to run command, error: API request failed')
+  t.equal(expected.message, 'body.external.imagePath must be an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or ' +
+    'repo/app@sha256:…; body.docker.customEntrypoint is required when configType is customEntrypoint', 'the message users read')
   t.match(out.stderr, `Message: ${expected.message} (HTTP status code: 400, NF error id: `)
   t.match(out.stderr, `details :${JSON.stringify(expected.details)}`)
   t.strictSame(await readBack(c.app), before, 'nothing changed')
