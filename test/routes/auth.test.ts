@@ -2,7 +2,6 @@ import t from 'tap'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { Permissions } from '../../src/domain/auth.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
-import { Errors } from '../../src/errors.js'
 import { build, DEPLOYMENT_URL, SERVICE_URL } from '../support/helper.js'
 
 const BODY = JSON.stringify({ docker: { configType: 'default' } })
@@ -38,11 +37,16 @@ t.test('by default any well-formed bearer token is accepted, and none or a malfo
     ['Bearer two tokens', 'malformed-token'],
     ['Token abc', 'malformed-token']
   ]
+  const messages: Record<string, string> = {
+    'missing-token': 'Unauthorized: send an API token as "Authorization: Bearer <token>"',
+    'malformed-token': 'Unauthorized: the Authorization header must be "Bearer <token>"'
+  }
   for (const [header, reason] of cases) {
     const res = await send(header)
     t.equal(res.statusCode, 401, String(header))
     t.equal(res.json().error.status, 401)
     t.equal(res.json().error.details.reason, reason)
+    t.equal(res.json().error.message, messages[reason])
   }
 })
 
@@ -63,10 +67,11 @@ t.test('with tokens in the fixtures: unknown → 401, wrong project or permissio
   const unknown = await call('stranger', 'POST', DEPLOYMENT_URL)
   t.equal(unknown.statusCode, 401)
   t.equal(unknown.json().error.details.reason, 'unknown-token')
+  t.equal(unknown.json().error.message, 'Unauthorized: the API token is not valid')
 
   const reader = await call('reader', 'POST', DEPLOYMENT_URL)
   t.equal(reader.statusCode, 403)
-  t.equal(reader.json().error.message, Errors.missingPermission('Project > Services > Deployment > Update Deployment').message)
+  t.equal(reader.json().error.message, 'Forbidden: the API token lacks the permission "Project > Services > Deployment > Update Deployment"')
   t.equal((await call('reader', 'GET', DEPLOYMENT_URL)).statusCode, 200)
   t.equal((await call('reader', 'GET', SERVICE_URL)).statusCode, 200)
   t.equal((await call('deployer', 'GET', SERVICE_URL)).statusCode, 403, 'reading a service needs its own permission')
@@ -74,6 +79,7 @@ t.test('with tokens in the fixtures: unknown → 401, wrong project or permissio
   const elsewhere = await call('elsewhere', 'POST', DEPLOYMENT_URL)
   t.equal(elsewhere.statusCode, 403)
   t.equal(elsewhere.json().error.details.reason, 'no-project-access')
+  t.equal(elsewhere.json().error.message, 'Forbidden: the API token has no access to project "default-project"')
   const hidden = await call('elsewhere', 'POST', '/v1/projects/no-such-project/services/x/deployment')
   t.equal(hidden.statusCode, 403, 'a project outside the token\'s reach is a 403 whether or not it exists')
 })

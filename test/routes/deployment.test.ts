@@ -1,6 +1,5 @@
 import t from 'tap'
 import { ManualClock } from '../../src/domain/clock.js'
-import { Errors } from '../../src/errors.js'
 import { build, get, post, readBack } from '../support/helper.js'
 import { richFixtures, SHA_A1, SHA_A2, SHA_DEV } from '../support/fixtures/rich.js'
 
@@ -63,7 +62,7 @@ t.test('internal.buildSHA must have been built: a known commit deploys, an unkno
   const before = await readBack(app, url('worker'))
   const res = await post(app, url('worker'), { internal: { buildSHA: 'f'.repeat(40) } })
   t.equal(res.statusCode, 404)
-  t.equal(res.json().error.message, Errors.commitNotBuilt('builder', 'f'.repeat(40), 'main').message)
+  t.equal(res.json().error.message, `body.internal.buildSHA: build service "builder" has not built commit ${'f'.repeat(40)} on branch "main"`)
   const onBranch = await post(app, url('worker'), { internal: { buildSHA: SHA_DEV, branch: 'main' } })
   t.equal(onBranch.statusCode, 404, 'a commit built on another branch does not count')
   t.strictSame(await readBack(app, url('worker')), before, 'refused updates change nothing')
@@ -73,12 +72,11 @@ t.test('internal.buildId must exist and agree with branch and buildSHA when they
   const app = await build(t, opts())
   const missing = await post(app, url('worker'), { internal: { buildId: 'nope' } })
   t.equal(missing.statusCode, 404)
-  const notFound = Errors.buildNotFound('builder', 'nope', ['build-1', 'build-2', 'build-dev'])
-  t.equal(missing.json().error.message, notFound.message)
-  t.strictSame(missing.json().error.details, notFound.details)
+  t.equal(missing.json().error.message, 'body.internal.buildId: build service "builder" has no build "nope" (its builds: build-1, build-2, build-dev)')
+  t.strictSame(missing.json().error.details, { buildServiceId: 'builder', buildId: 'nope', known: ['build-1', 'build-2', 'build-dev'] })
   const branch = await post(app, url('worker'), { internal: { buildId: 'build-1', branch: 'dev' } })
   t.equal(branch.statusCode, 409)
-  t.equal(branch.json().error.message, Errors.buildMismatch('branch', 'build-1', 'dev', 'main').message)
+  t.equal(branch.json().error.message, 'body.internal.branch is "dev" but build "build-1" is of branch "main"')
   const sha = await post(app, url('worker'), { internal: { buildId: 'build-1', buildSHA: SHA_A2 } })
   t.equal(sha.statusCode, 409)
   t.equal((await post(app, url('worker'), { internal: { buildId: 'build-1', buildSHA: SHA_A1, branch: 'main' } })).statusCode, 200)
@@ -144,7 +142,7 @@ t.test('internal.id must name a build or combined service of the project', async
   for (const id of ['nobody', 'web']) {
     const res = await post(app, url('worker'), { internal: { id } })
     t.equal(res.statusCode, 404, id)
-    t.equal(res.json().error.message, Errors.buildServiceNotFound('shop', id, ['builder', 'opaque', 'combo']).message)
+    t.equal(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop" (its build services: builder, opaque, combo)`)
   }
   t.equal((await post(app, url('worker'), { internal: { id: 'combo' } })).statusCode, 200, 'combined services build too')
   t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
@@ -156,7 +154,8 @@ t.test('an internal update of a service that deploys no build yet is a 409 that 
     const res = await post(app, url(service), { internal: { branch: 'main' } })
     t.equal(res.statusCode, 409, service)
     const { message, details } = res.json().error
-    t.equal(message, Errors.buildServiceRequired(service, 'shop', ['builder', 'opaque', 'combo']).message)
+    t.equal(message, `body.internal.id is required: service "${service}" does not deploy from a build service yet, so name the one ` +
+      'to deploy from (build services in project "shop": builder, opaque, combo)')
     t.strictSame(details, { serviceId: service, field: 'body.internal.id', known: ['builder', 'opaque', 'combo'] })
   }
   t.equal((await post(app, url('web'), { internal: { id: 'opaque' } })).statusCode, 200, 'and naming one is accepted')
@@ -169,13 +168,12 @@ t.test('unknown project or service: 404 naming it, and the ids that exist when t
   const app = await build(t, opts())
   const p = await post(app, url('web', 'nope'), {})
   t.equal(p.statusCode, 404)
-  t.equal(p.json().error.message, Errors.projectNotFound('nope', ['shop', 'other']).message)
+  t.equal(p.json().error.message, 'Project "nope" not found (projects: shop, other)')
   t.strictSame(p.json().error.details, { projectId: 'nope', known: ['shop', 'other'] })
   const s = await post(app, url('nope'), {})
   t.equal(s.statusCode, 404)
-  t.equal(s.json().error.message, Errors.serviceNotFound('shop', 'nope', ['web', 'worker', 'fresh', 'builder', 'opaque', 'combo']).message)
-  t.equal((await post(app, url('nope', 'other'), {})).json().error.message, Errors.serviceNotFound('other', 'nope', []).message)
-  t.match(Errors.serviceNotFound('other', 'nope', []).message, '(its services: none)')
+  t.equal(s.json().error.message, 'Service "nope" not found in project "shop" (its services: web, worker, fresh, builder, opaque, combo)')
+  t.equal((await post(app, url('nope', 'other'), {})).json().error.message, 'Service "nope" not found in project "other" (its services: none)')
   for (const res of [await get(app, url('nope')), await get(app, '/v1/projects/shop/services/nope')]) {
     t.equal(res.json().error.message, s.json().error.message, 'the reads say the same')
   }
@@ -185,7 +183,7 @@ t.test('a 404 names no ids when there are more than 10, nor projects when a toke
   const many = Array.from({ length: 11 }, (_, i) => ({ id: `svc-${i}`, serviceType: 'deployment' as const }))
   const crowded = await build(t, { fixtures: { projects: [{ id: 'big', services: many }] } })
   const s = await post(crowded, '/v1/projects/big/services/nope/deployment', {})
-  t.equal(s.json().error.message, Errors.serviceNotFound('big', 'nope', many.map((m) => m.id)).message)
+  t.equal(s.json().error.message, 'Service "nope" not found in project "big"')
   t.strictSame(s.json().error.details, { projectId: 'big', serviceId: 'nope' })
 
   const fixtures = { ...richFixtures(), tokens: [{ token: 'all' }, { token: 'shop-only', projects: ['shop', 'gone'] }] }
@@ -193,7 +191,7 @@ t.test('a 404 names no ids when there are more than 10, nor projects when a toke
   for (const token of ['all', 'shop-only']) {
     const res = await post(restricted, url('web', 'gone'), {}, { authorization: `Bearer ${token}` })
     t.equal(res.statusCode, 404, token)
-    t.equal(res.json().error.message, Errors.projectNotFound('gone').message, `${token}: "other" is not named to anyone`)
+    t.equal(res.json().error.message, 'Project "gone" not found', `${token}: "other" is not named to anyone`)
   }
 })
 
@@ -202,7 +200,7 @@ t.test('combined and build services: image-source changes are 409, run configura
   for (const body of [{ external: { imagePath: 'a:b' } }, { internal: { id: 'builder' } }]) {
     const res = await post(app, url('combo'), body)
     t.equal(res.statusCode, 409)
-    t.equal(res.json().error.message, Errors.imageSourceFixed('combo', 'combined').message)
+    t.equal(res.json().error.message, 'Service "combo" is a combined service: only deployment services can change their image source (external or internal)')
   }
   t.equal((await post(app, url('combo'), { buildpack: { configType: 'customProcess', customProcess: 'web' } })).statusCode, 200)
   const d = await readBack(app, url('combo'))
@@ -212,7 +210,7 @@ t.test('combined and build services: image-source changes are 409, run configura
   for (const body of [{}, { docker: { configType: 'default' } }, { external: { imagePath: 'a:b' } }]) {
     const res = await post(app, url('builder'), body)
     t.equal(res.statusCode, 409, JSON.stringify(body))
-    t.equal(res.json().error.message, Errors.noDeployment('builder', 'build').message)
+    t.equal(res.json().error.message, 'Service "builder" is a build service: it has no deployment to update')
   }
   t.equal((await get(app, url('builder'))).statusCode, 409, 'nor one to read')
 })

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream'
 import t, { type Test } from 'tap'
-import { Errors } from '../../src/errors.js'
 import { VERSION } from '../../src/version.js'
 import { AUTH, build, DEPLOYMENT_URL, get, post, readBack, SERVICE_URL } from '../support/helper.js'
 
@@ -55,12 +54,13 @@ t.test('malformed, empty, poisoned JSON and other content types get their own 4x
   const app = await build(t)
   const before = await readBack(app)
   const cases: Array<[string, Record<string, string>, number, string]> = [
-    ['{"docker":', {}, 400, Errors.malformedJson(syntaxError('{"docker":')).message],
-    ['', {}, 400, Errors.emptyBody().message],
-    ['{"__proto__":{"polluted":1},"docker":{"configType":"default"}}', {}, 400, Errors.forbiddenKey().message],
-    ['{"constructor":{"prototype":{"polluted":1}}}', {}, 400, Errors.forbiddenKey().message],
-    ['docker=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, Errors.unsupportedMediaType('application/x-www-form-urlencoded').message],
-    ['{}', { 'content-type': 'text/plain' }, 415, Errors.unsupportedMediaType('text/plain').message]
+    // The cause is V8's own words, which change with Node versions; the emulator's words around it are pinned.
+    ['{"docker":', {}, 400, `Request body is not valid JSON: ${syntaxError('{"docker":')}`],
+    ['', {}, 400, 'Request body is empty: send a JSON object (the smallest valid one is {})'],
+    ['{"__proto__":{"polluted":1},"docker":{"configType":"default"}}', {}, 400, 'Request body has a "__proto__" or "constructor.prototype" key, which is refused'],
+    ['{"constructor":{"prototype":{"polluted":1}}}', {}, 400, 'Request body has a "__proto__" or "constructor.prototype" key, which is refused'],
+    ['docker=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'Unsupported content type "application/x-www-form-urlencoded": send "application/json"'],
+    ['{}', { 'content-type': 'text/plain' }, 415, 'Unsupported content type "text/plain": send "application/json"']
   ]
   for (const [payload, headers, status, message] of cases) {
     const res = await post(app, DEPLOYMENT_URL, payload, headers)
@@ -96,7 +96,7 @@ t.test('an internal error is a 500 in the envelope, logged with its stack, never
   const res = await app.inject({ method: 'GET', url: '/boom' })
   t.equal(res.statusCode, 500)
   const error = isEnvelope(t, res.body, 500)
-  t.equal(error.message, Errors.internal().message)
+  t.equal(error.message, 'Internal server error')
   t.notMatch(res.body, /secret|at /)
   const logged = lines.find((l) => l.level === 50)
   t.equal(logged.reqId, error.id, 'the error id is the request id in the log')
@@ -144,7 +144,7 @@ t.test('a body sent without a content type is a 415', async (t) => {
   const app = await build(t)
   const res = await app.inject({ method: 'POST', url: DEPLOYMENT_URL, headers: AUTH, payload: '{}' })
   t.equal(res.statusCode, 415)
-  t.equal(isEnvelope(t, res.body, 415).message, Errors.unsupportedMediaType(undefined).message)
+  t.equal(isEnvelope(t, res.body, 415).message, 'Unsupported content type "": send "application/json"')
 })
 
 t.test('client errors thrown inside keep their status, with the standard text when they have no message', async (t) => {

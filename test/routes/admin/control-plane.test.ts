@@ -5,7 +5,6 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { ManualClock } from '../../../src/domain/clock.js'
-import { Errors } from '../../../src/errors.js'
 import { build, DEPLOYMENT_URL, get, post, SERVICE_URL } from '../../support/helper.js'
 
 const T0 = new Date('2026-06-01T00:00:00Z')
@@ -105,7 +104,7 @@ t.test('admin writes with a token make its namespace, count against the limit, a
   t.equal(app.emulator.namespaceCount, 2)
   const full = await admin(app, 'PUT', '/_mock/state?token=w3', dump)
   t.equal(full.statusCode, 503)
-  t.equal(full.json().error.message, Errors.tooManyNamespaces(2).message)
+  t.equal(full.json().error.message, 'Isolation keeps at most 2 namespaces (one per API token); POST /_mock/reset drops them all')
   t.equal((await get(app, SERVICE_URL, { authorization: 'Bearer new-client' })).statusCode, 503, 'the limit is shared with API tokens')
   t.equal((await get(app, SERVICE_URL, { authorization: 'Bearer w1' })).statusCode, 200, 'w1 made its namespace: it is served')
 })
@@ -151,8 +150,8 @@ t.test('an update to a service without a deployment says what kind of service it
   t.equal((await admin(app, 'PUT', '/_mock/state', dump)).statusCode, 200)
   const res = await post(app, DEPLOYMENT_URL, { docker: { configType: 'default' } })
   t.equal(res.statusCode, 409)
-  t.equal(res.json().error.message, Errors.noDeployment('example-service', 'deployment').message)
+  t.equal(res.json().error.message, 'Service "example-service" (a deployment service) has no deployment to update')
   t.match(res.json().error.message, /a deployment service/)
   const build_ = await post(app, '/v1/projects/default-project/services/example-build-service/deployment', {})
-  t.equal(build_.json().error.message, Errors.noDeployment('example-build-service', 'build').message)
+  t.equal(build_.json().error.message, 'Service "example-build-service" is a build service: it has no deployment to update')
 })
