@@ -27,7 +27,7 @@ async function imageOf (url: string, token = 'tok'): Promise<string> {
 
 t.test('startMock listens on an ephemeral port of 127.0.0.1 and close() stops it', async (t) => {
   const mock = await startMock()
-  t.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.matchStrict(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   t.not(mock.url.endsWith(':0'), true)
   const res = await fetch(`${mock.url}/_mock/health`)
   t.equal(res.status, 200)
@@ -51,7 +51,7 @@ t.test('every admin helper works over HTTP', async (t) => {
   t.teardown(() => mock.close())
   const { admin } = mock
 
-  t.match(await admin.health(), { status: 'ok', ready: true, name: 'northflank-mock', version: VERSION, journalCapacity: 10 })
+  t.matchStrict(await admin.health(), { status: 'ok', ready: true, name: 'northflank-mock', version: VERSION, journalCapacity: 10 })
   t.equal((await deploy(mock.url, 'nginx:1')).status, 200)
   t.equal((await deploy(mock.url, 'not an image')).status, 400)
 
@@ -92,10 +92,10 @@ t.test('the admin client throws AdminError with the status and the envelope', as
   t.ok(err instanceof AdminError)
   const e = err as AdminError
   t.equal(e.status, 400)
-  t.match(e.message, 'POST /_mock/fixtures: 400 body.projects[1].id: project "a" is listed twice')
-  t.match(e.body, { error: { status: 400 } })
+  t.matchStrict(e.message, 'POST /_mock/fixtures: 400 body.projects[1].id: project "a" is listed twice')
+  t.matchStrict(e.body, { error: { status: 400 } })
   const notJson = await mock.admin.reset({ project: 'nope' }).catch((x: unknown) => x)
-  t.match(notJson, { status: 404 })
+  t.matchStrict(notJson, { status: 404 })
 })
 
 t.test('an AdminError for a body that is not the envelope keeps the text', async (t) => {
@@ -105,7 +105,7 @@ t.test('an AdminError for a body that is not the envelope keeps the text', async
   const { port } = server.address() as { port: number }
   const err = await createAdminClient(`http://127.0.0.1:${port}/`).state().catch((e: unknown) => e)
   t.ok(err instanceof AdminError)
-  t.match(err, { status: 502, body: 'oops', message: 'GET /_mock/state: 502 oops' })
+  t.matchStrict(err, { status: 502, body: 'oops', message: 'GET /_mock/state: 502 oops' })
 })
 
 t.test('with an admin token, startMock\'s helpers send it and a bare client is refused', async (t) => {
@@ -148,10 +148,10 @@ t.test('the fault and clock helpers drive the second half of the control plane',
   t.teardown(() => mock.close())
   const scoped = createAdminClient(mock.url, { adminToken: 'adm', token: 'alice' })
   const rule = await scoped.addFault({ id: 'down', match: { method: 'POST' }, action: { status: 503 }, times: 1 })
-  t.match(rule, { id: 'down', remaining: 1 })
+  t.matchStrict(rule, { id: 'down', remaining: 1 })
   t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 503)
   t.equal((await deploy(mock.url, 'nginx:x', 'alice')).status, 200, 'times: 1')
-  t.match(await scoped.faults(), [{ id: 'down', applied: 1, remaining: 0 }])
+  t.matchStrict(await scoped.faults(), [{ id: 'down', applied: 1, remaining: 0 }])
   await scoped.removeFault('down')
   t.strictSame(await scoped.faults(), [])
   await scoped.addFault({ action: { status: 500 } })

@@ -6,15 +6,15 @@ import { build, SERVICE_URL, get } from '../support/helper.js'
 
 t.test('behaviour flags default to Northflank\'s limit, not enforced, and no latency or rollout steps', async (t) => {
   const config = parseConfig([], {})
-  t.match(config, { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 })
+  t.matchStrict(config, { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 })
 })
 
 t.test('behaviour flags and their environment variables are read and checked', async (t) => {
   const config = parseConfig(['--rate-limit', '--rate-limit-max', '10', '--latency', '25', '--rollout-pending', '100'], {
     NORTHFLANK_MOCK_RATE_LIMIT_WINDOW: '60', NORTHFLANK_MOCK_ROLLOUT_IN_PROGRESS: '200'
   })
-  t.match(config, { rateLimit: true, rateLimitMax: 10, rateLimitWindow: 60, latency: 25, rolloutPending: 100, rolloutInProgress: 200 })
-  t.match(parseConfig([], { NORTHFLANK_MOCK_RATE_LIMIT: 'true' }), { rateLimit: true })
+  t.matchStrict(config, { rateLimit: true, rateLimitMax: 10, rateLimitWindow: 60, latency: 25, rolloutPending: 100, rolloutInProgress: 200 })
+  t.matchStrict(parseConfig([], { NORTHFLANK_MOCK_RATE_LIMIT: 'true' }), { rateLimit: true })
   t.throws(() => parseConfig(['--latency', '60001'], {}), /invalid --latency \/ NORTHFLANK_MOCK_LATENCY/)
   t.throws(() => parseConfig(['--rate-limit-max', '0'], {}), /invalid --rate-limit-max/)
 })

@@ -51,5 +51,5 @@ t.test('the usage text shows each setting\'s variable and the schema\'s default'
     const fallback = (ConfigSchema.properties[key as keyof typeof SETTINGS] as { default?: unknown }).default
     t.ok(row?.endsWith(fallback === undefined ? ` ${env}` : ` ${env} (${String(fallback)})`), `--${flag}: ${row}`)
   }
-  t.match(USAGE, / PORT \(8080\)$/m)
+  t.matchStrict(USAGE, / PORT \(8080\)$/m)
 })

@@ -4,16 +4,16 @@ import { ConfigError, parseConfig, USAGE } from '../../src/config.js'
 t.test('the control-plane settings default to: no admin token, a journal of 1000 entries and 64 MiB, no isolation, no state file', async (t) => {
   const config = parseConfig([], {})
   t.not(config, 'help')
-  t.match(config, { journalSize: 1000, journalBytes: 64 * 1024 * 1024, isolation: false })
+  t.matchStrict(config, { journalSize: 1000, journalBytes: 64 * 1024 * 1024, isolation: false })
   t.notOk('adminToken' in (config as object))
   t.notOk('stateFile' in (config as object))
 })
 
 t.test('each is read from its flag, or else its environment variable', async (t) => {
-  t.match(parseConfig(['--admin-token', 'a', '--journal-size', '5', '--journal-bytes', '4096', '--isolation', '--state-file', '/tmp/s.json'], {}), {
+  t.matchStrict(parseConfig(['--admin-token', 'a', '--journal-size', '5', '--journal-bytes', '4096', '--isolation', '--state-file', '/tmp/s.json'], {}), {
     adminToken: 'a', journalSize: 5, journalBytes: 4096, isolation: true, stateFile: '/tmp/s.json'
   })
-  t.match(parseConfig([], {
+  t.matchStrict(parseConfig([], {
     NORTHFLANK_MOCK_ADMIN_TOKEN: '123',
     NORTHFLANK_MOCK_JOURNAL_SIZE: '0',
     NORTHFLANK_MOCK_JOURNAL_BYTES: '1048576',
@@ -32,11 +32,11 @@ t.test('a bad journal size is refused, naming the flag and the variable', async 
     error = err
   }
   t.ok(error instanceof ConfigError)
-  t.match(error, { message: /NORTHFLANK_MOCK_JOURNAL_SIZE \("lots"\)/ })
+  t.matchStrict(error, { message: /NORTHFLANK_MOCK_JOURNAL_SIZE \("lots"\)/ })
 })
 
 t.test('--help lists them', async (t) => {
-  for (const flag of ['--admin-token', '--journal-size', '--isolation', '--state-file']) t.match(USAGE, flag)
+  for (const flag of ['--admin-token', '--journal-size', '--isolation', '--state-file']) t.matchStrict(USAGE, flag)
 })
 
 t.test('an unknown flag is refused with the usage', async (t) => {

@@ -74,7 +74,7 @@ function loggedIn (c: Cli, token = 'tok-abc'): void {
 t.test('northflank login --host <emulator> checks the token with GET /v1/login and saves the context', async (t) => {
   const c = await cli(t)
   const out = await login(c)
-  t.match(out.stdout, `Successfully logged in using token login, added context with name local (api host: ${c.host})`)
+  t.matchStrict(out.stdout, `Successfully logged in using token login, added context with name local (api host: ${c.host})`)
   // Once, or twice when the machine is slow (the CLI then asks again); never anything else.
   t.ok(c.received.length >= 1 && c.received.length <= 2, `${c.received.length} requests`)
   t.strictSame(new Set(c.received.map((r) => JSON.stringify(r))), new Set([JSON.stringify({ route: 'GET /v1/login', authorization: 'Bearer tok-abc' })]))
@@ -89,7 +89,7 @@ t.test('northflank login with a token the emulator does not know fails and saves
   const c = await cli(t, { fixtures: { projects: [], tokens: [{ token: 'the-only-token' }] } })
   const out = await login(c, 'wrong-token')
   // The CLI exits 0 even then: its output and the saved config are what tell.
-  t.match(out.stderr, 'Failed to login with the provided token')
+  t.matchStrict(out.stderr, 'Failed to login with the provided token')
   t.notMatch(out.stdout, 'Successfully logged in')
   t.strictSame(c.config().contexts, [])
 })
@@ -101,8 +101,8 @@ t.test('northflank update service deployment --file <body> changes the deploymen
   writeFileSync(file, JSON.stringify({ external: { imagePath: 'ghcr.io/org/app:1.2.3' }, docker: { configType: 'customCommand', customCommand: 'run --fast' } }))
   const out = await c.run('update', 'service', 'deployment', '--projectId', 'default-project', '--serviceId', 'example-service', '--file', file)
   t.equal(out.code, 0, out.stderr)
-  t.match(out.stdout, 'The request was completed successfully (HTTP status: OK)')
-  t.match(c.received.at(-1), { route: 'POST /v1/projects/default-project/services/example-service/deployment', authorization: 'Bearer tok-abc' })
+  t.matchStrict(out.stdout, 'The request was completed successfully (HTTP status: OK)')
+  t.matchStrict(c.received.at(-1), { route: 'POST /v1/projects/default-project/services/example-service/deployment', authorization: 'Bearer tok-abc' })
   const now = await readBack(c.app)
   t.strictSame(now.external, { imagePath: 'ghcr.io/org/app:1.2.3', registryProvider: 'github', privateImage: false })
   t.strictSame(now.docker, { configType: 'customCommand', customCommand: 'run --fast' })
@@ -120,10 +120,10 @@ t.test('northflank update service deployment with an invalid body prints the emu
 
   const out = await c.run('update', 'service', 'deployment', '--projectId', 'default-project', '--serviceId', 'example-service', '--file', file)
   t.equal(out.code, 1)
-  t.match(out.stderr, 'Failed: Error occured while trying to run command, error: API request failed')
+  t.matchStrict(out.stderr, 'Failed: Error occured while trying to run command, error: API request failed')
   t.equal(expected.message, 'body.external.imagePath must be an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or ' +
     'repo/app@sha256:…; body.docker.customEntrypoint is required when configType is customEntrypoint', 'the message users read')
-  t.match(out.stderr, `Message: ${expected.message} (HTTP status code: 400, NF error id: `)
-  t.match(out.stderr, `details :${JSON.stringify(expected.details)}`)
+  t.matchStrict(out.stderr, `Message: ${expected.message} (HTTP status code: 400, NF error id: `)
+  t.matchStrict(out.stderr, `details :${JSON.stringify(expected.details)}`)
   t.strictSame(await readBack(c.app), before, 'nothing changed')
 })

@@ -25,8 +25,8 @@ t.test('every row of docs/fidelity.md says verified or inferred, and names a tes
   t.ok(rows.length > 40, `${rows.length} rules`)
   for (const row of rows) {
     const [rule = '', kind = '', tests = ''] = row.slice(2, -2).split(' | ')
-    t.match(kind, /^(Verified|Inferred)\b/, rule)
-    t.match(tests, /`test\/[\w/.-]+\.test\.ts` › `[^`]+`/, `${rule}: names its test`)
+    t.matchStrict(kind, /^(Verified|Inferred)\b/, rule)
+    t.matchStrict(tests, /`test\/[\w/.-]+\.test\.ts` › `[^`]+`/, `${rule}: names its test`)
   }
 })
 

@@ -40,7 +40,7 @@ t.test('a rule that drops every POST makes the client give up after its 3 retrie
   await addRule(app, { match: { method: 'POST' }, action: { drop: true } })
   await t.rejects(api.update.service.deployment({ parameters, data }))
   t.equal(posts(), 4)
-  t.match((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 4, applied: 4 }])
+  t.matchStrict((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 4, applied: 4 }])
 })
 
 t.test('an injected status reaches the client as a NorthflankApiCallError with the envelope\'s fields', async (t) => {
@@ -48,7 +48,7 @@ t.test('an injected status reaches the client as a NorthflankApiCallError with t
   await addRule(app, { action: { status: 503, message: 'maintenance window' }, times: 1 })
   const err = await api.update.service.deployment({ parameters, data }).catch((e: unknown) => e)
   t.ok(err instanceof NorthflankApiCallError)
-  t.match(err, { status: 503, message: 'maintenance window', details: { injected: true } })
+  t.matchStrict(err, { status: 503, message: 'maintenance window', details: { injected: true } })
   t.equal(posts(), 1, 'no retry on an HTTP error')
 })
 
@@ -56,7 +56,7 @@ t.test('an enforced rate limit reaches the client as a 429 with the envelope\'s 
   const { api } = await serve(t, { behaviour: { rateLimit: { enforce: true, max: 1, windowSeconds: 60 } } })
   await api.get.service({ parameters })
   const err = await api.get.service({ parameters }).catch((e: unknown) => e)
-  t.match(err, { status: 429, message: /^Rate limit exceeded: 1 requests per window; retry in 60 s$/ })
+  t.matchStrict(err, { status: 429, message: /^Rate limit exceeded: 1 requests per window; retry in 60 s$/ })
 })
 
 t.test('get.service shows the rollout moving as the admin API advances a manual clock', async (t) => {

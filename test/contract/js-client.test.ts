@@ -60,7 +60,7 @@ for (const scope of ['project', 'team'] as const) {
     res = await api.update.service.deployment({ parameters, data: EXAMPLE_BODIES.internal as any })
     t.strictSame(res.data, {})
     now = await read()
-    t.match(now.deployment.internal, { nfObjectId: 'example-build-service', nfObjectType: 'service', branch: 'master', buildId: 'premium-guide-6393' })
+    t.matchStrict(now.deployment.internal, { nfObjectId: 'example-build-service', nfObjectType: 'service', branch: 'master', buildId: 'premium-guide-6393' })
     t.type(now.deployment.internal.buildSHA, 'string')
     t.notOk('external' in now.deployment)
     const { appId: _appId, buildId: _buildId, ...serviceView } = now.deployment.internal
@@ -167,5 +167,5 @@ t.test('the messages that say how to fix a request reach the official client\'s 
     t.equal(res.error?.message, c.message)
   }
   const pattern = await api.update.service.deployment({ parameters: { projectId: PROJECT, serviceId: SERVICE }, data: { external: { imagePath: 'nginx' } } })
-  t.match(pattern.error?.details.errors, [{ path: 'body.external.imagePath', rule: 'pattern', expected: IMAGE_PATH_PATTERN }], 'the pattern is in details')
+  t.matchStrict(pattern.error?.details.errors, [{ path: 'body.external.imagePath', rule: 'pattern', expected: IMAGE_PATH_PATTERN }], 'the pattern is in details')
 })

@@ -44,7 +44,7 @@ t.test('GET /v1/swagger-json and GET /openapi.json serve the same OpenAPI 3.1 do
   const a = await app.inject({ method: 'GET', url: '/v1/swagger-json' })
   const b = await app.inject({ method: 'GET', url: '/openapi.json' })
   t.equal(a.statusCode, 200)
-  t.match(a.headers['content-type'], /^application\/json/)
+  t.matchStrict(a.headers['content-type'], /^application\/json/)
   t.equal(a.body, b.body)
   t.equal(a.json().openapi, '3.1.0')
   t.equal((await app.inject({ method: 'GET', url: '/v1/swagger-json' })).body, a.body, 'the same text on every call')

@@ -15,7 +15,7 @@ t.test('the endpoint page\'s three example requests answer 200 {"data":{}} and c
   t.equal(res.statusCode, 200)
   t.strictSame(res.json(), { data: {} })
   const internal = (await readBack(app)).internal
-  t.match(internal, { nfObjectId: 'example-build-service', nfObjectType: 'service', branch: 'master', buildId: 'premium-guide-6393' })
+  t.matchStrict(internal, { nfObjectId: 'example-build-service', nfObjectType: 'service', branch: 'master', buildId: 'premium-guide-6393' })
   t.notOk('external' in (await readBack(app)), 'the internal deployment replaced the external one')
 
   res = await post(app, DEPLOYMENT_URL, { docker: { configType: 'customCommand', customCommand: 'nginx -g' } })

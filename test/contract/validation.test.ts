@@ -54,7 +54,7 @@ t.test('external.imagePath: accepts and rejects the documented examples and edge
     const v = await verdict(t, { external: { imagePath } })
     t.equal(v.status, 400, `rejects ${JSON.stringify(imagePath)}`)
     t.equal(v.json.error.message, 'body.external.imagePath must be an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or repo/app@sha256:…', 'the words, not the regex')
-    t.match(v.json.error.message, /^body\.external\.imagePath must be an image with a :tag or @digest, e\.g\. nginx:latest/)
+    t.matchStrict(v.json.error.message, /^body\.external\.imagePath must be an image with a :tag or @digest, e\.g\. nginx:latest/)
     t.strictSame(v.json.error.details.errors, [{
       path: 'body.external.imagePath',
       rule: 'pattern',
@@ -144,7 +144,7 @@ t.test('unknown keys are refused at every level', async (t) => {
     const v = await verdict(t, body)
     t.equal(v.status, 400, JSON.stringify(body))
     t.strictSame(v.json.error.details.errors.map((p: { path: string }) => p.path), [path])
-    t.match(v.json.error.message, `${path} is not allowed; allowed here: `)
+    t.matchStrict(v.json.error.message, `${path} is not allowed; allowed here: `)
   }
 })
 
@@ -224,5 +224,5 @@ t.test('details lists every problem; the message spells out five and counts the 
   for (let i = 0; i < 8; i++) body[`k${i}`] = i
   const v = await verdict(t, body)
   t.equal(v.json.error.details.errors.length, 8)
-  t.match(v.json.error.message, /^body\.k0 is not allowed.*; and 3 more \(see details\.errors\)$/)
+  t.matchStrict(v.json.error.message, /^body\.k0 is not allowed.*; and 3 more \(see details\.errors\)$/)
 })

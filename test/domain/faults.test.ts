@@ -104,10 +104,10 @@ t.test('requestPath drops the query string and repeated slashes', async (t) => {
 t.test('a rule with times acts on the next N matching requests, then stays listed as spent', async (t) => {
   const rules = new FaultRules()
   rules.add({ action: { status: 503 }, times: 2 })
-  t.match(rules.take(facts()), { rule: 'fault-1', action: { status: 503 } })
+  t.matchStrict(rules.take(facts()), { rule: 'fault-1', action: { status: 503 } })
   t.ok(rules.take(facts()))
   t.equal(rules.take(facts()), undefined)
-  t.match(rules.list(), [{ id: 'fault-1', remaining: 0, matched: 2, applied: 2, times: 2 }])
+  t.matchStrict(rules.list(), [{ id: 'fault-1', remaining: 0, matched: 2, applied: 2, times: 2 }])
 })
 
 t.test('a rule matches on method, path, projectId and serviceId, each when given', async (t) => {
@@ -117,8 +117,8 @@ t.test('a rule matches on method, path, projectId and serviceId, each when given
   t.equal(rules.take(facts({ method: 'GET', projectId: 'q' })), undefined, 'other project')
   t.equal(rules.take(facts({ method: 'GET', serviceId: 't' })), undefined, 'other service')
   t.equal(rules.take(facts({ method: 'GET', path: '/other' })), undefined, 'other path')
-  t.match(rules.take(facts({ method: 'GET' })), { action: { drop: true } })
-  t.match(rules.list(), [{ matched: 1, applied: 1, remaining: null }])
+  t.matchStrict(rules.take(facts({ method: 'GET' })), { action: { drop: true } })
+  t.matchStrict(rules.list(), [{ matched: 1, applied: 1, remaining: null }])
 })
 
 t.test('rules are tried in order and only the first that fires acts', async (t) => {
@@ -127,7 +127,7 @@ t.test('rules are tried in order and only the first that fires acts', async (t) 
   rules.add({ id: 'second', action: { status: 502 } })
   t.equal(rules.take(facts())?.rule, 'first')
   t.equal(rules.take(facts())?.rule, 'second', 'the spent rule is passed over')
-  t.match(rules.list(), [{ id: 'first', matched: 1 }, { id: 'second', matched: 1 }])
+  t.matchStrict(rules.list(), [{ id: 'first', matched: 1 }, { id: 'second', matched: 1 }])
 })
 
 t.test('a fraction rule fires on the same requests for the same seed', async (t) => {
@@ -204,7 +204,7 @@ t.test('actions that make no sense are refused with 400 and a clear message', as
   for (const [action, message] of bad) {
     const err = t.throws(() => rules.add({ action: action as never })) as ApiError
     t.equal(err.status, 400)
-    t.match(err.message, message)
+    t.matchStrict(err.message, message)
   }
   t.strictSame(rules.list(), [], 'nothing was added')
 })
@@ -246,7 +246,7 @@ t.test('a known preference with a bad value is a 400 that says what is wrong', a
   for (const [header, message] of bad) {
     const err = t.throws(() => parsePrefer(header), `Prefer: ${header}`) as ApiError
     t.equal(err.status, 400)
-    t.match(err.message, message)
+    t.matchStrict(err.message, message)
     t.strictSame(err.details, { reason: 'bad-prefer' })
   }
 })

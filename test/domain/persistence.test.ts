@@ -31,7 +31,7 @@ t.test('state is saved when the app closes and loaded at the next start, fixture
   await post(first, DEPLOYMENT_URL, { external: { imagePath: 'nginx:saved' } })
   await first.close()
   const saved = JSON.parse(readFileSync(file, 'utf8'))
-  t.match(saved, { format: 'northflank-mock-state', version: 1, savedAt: String })
+  t.matchStrict(saved, { format: 'northflank-mock-state', version: 1, savedAt: String })
   t.strictSame(readdirSync(dir), ['state.json'], 'no temporary file left behind')
 
   const second = await buildApp({ stateFile: file, fixtures: { projects: [] } })

@@ -142,7 +142,7 @@ t.test('a save that fails is reported, and the emulator goes on', async (t) => {
   const saver = new StateSaver(join(dir, 'missing-dir', 'state.json'), emulator, (err) => errors.push(err), 1)
   saver.changed()
   await until(() => errors.length > 0)
-  t.match(errors[0], { code: 'ENOENT' })
+  t.matchStrict(errors[0], { code: 'ENOENT' })
   await t.rejects(saver.close(), { code: 'ENOENT' }, 'and the save at close says so too')
 })
 

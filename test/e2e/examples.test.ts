@@ -161,17 +161,17 @@ t.test('shell examples: each curl answers as the doc says, never a 5xx, with JSO
       t.ok(status >= 200 && status < 500, `${name}: answered ${status}, not a 5xx`)
       if (cmd.status !== undefined) t.equal(status, cmd.status, `${name}: the status the doc shows`)
       if (stream) {
-        t.match(type, /^text\/event-stream/, `${name}: a stream of events`)
-        t.match(body, /^: northflank-mock journal stream\n/, `${name}: the stream opened`)
+        t.matchStrict(type, /^text\/event-stream/, `${name}: a stream of events`)
+        t.matchStrict(body, /^: northflank-mock journal stream\n/, `${name}: the stream opened`)
         continue
       }
       if (body !== '') {
-        t.match(type, /^application\/json/, `${name}: JSON`)
+        t.matchStrict(type, /^application\/json/, `${name}: JSON`)
         let parsed: unknown
         t.doesNotThrow(() => { parsed = JSON.parse(body) }, `${name}: parseable JSON`)
-        if (status >= 400) t.match(parsed, { error: { status, message: String, id: String } }, `${name}: the error envelope`)
+        if (status >= 400) t.matchStrict(parsed, { error: { status, message: String, id: String } }, `${name}: the error envelope`)
       }
-      if (cmd.body !== undefined) t.match(body.trim(), cmd.body, `${name}: the answer the doc shows`)
+      if (cmd.body !== undefined) t.matchStrict(body.trim(), cmd.body, `${name}: the answer the doc shows`)
     }
   }
 })

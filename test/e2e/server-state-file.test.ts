@@ -63,7 +63,7 @@ t.test('the CLI saves the state file on SIGTERM and loads it at the next start',
   const first = startServer(['--state-file', file])
   t.equal(await deploy(await first.url, 'nginx:persisted'), 200)
   t.equal(await first.stop(), 0, 'a clean exit')
-  t.match(JSON.parse(readFileSync(file, 'utf8')), { format: 'northflank-mock-state' })
+  t.matchStrict(JSON.parse(readFileSync(file, 'utf8')), { format: 'northflank-mock-state' })
 
   const second = startServer(['--state-file', file])
   t.equal(await imageAt(await second.url), 'nginx:persisted')
@@ -94,6 +94,6 @@ t.test('the CLI refuses to start on a bad state file, saying which field', async
   writeFileSync(file, JSON.stringify({ format: 'northflank-mock-state', version: 1, savedAt: 'yesterday', fixtures: { projects: [] }, state: { projects: {} } }))
   const server = startServer(['--state-file', file])
   t.equal(await server.exited, 1)
-  t.match(server.stderr(), /^northflank-mock: state file .*state\.json: file\.savedAt must match format "date-time"/)
+  t.matchStrict(server.stderr(), /^northflank-mock: state file .*state\.json: file\.savedAt must match format "date-time"/)
   await t.rejects(server.url)
 })

@@ -39,13 +39,13 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, nothing 
       break
     }
   }
-  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/)
+  t.matchStrict(url, /^http:\/\/127\.0\.0\.1:\d+$/)
   t.equal(logged.length, 1, 'one start-up line')
 
   const res = await fetch(`${url}/v1/projects/shop/services/web`, { headers: { authorization: 'Bearer x' } })
   t.equal(res.status, 200, 'the fixtures file was loaded')
   const [line] = await once(lines, 'line')
-  t.match(JSON.parse(line), { msg: 'request', method: 'GET', statusCode: 200 })
+  t.matchStrict(JSON.parse(line), { msg: 'request', method: 'GET', statusCode: 200 })
   // Answers whose schemas carry if/then blocks, serialized for the first time.
   for (const path of ['/_mock/fixtures', '/openapi.json']) t.equal((await fetch(url + path)).status, 200, path)
 
@@ -61,16 +61,16 @@ t.test('a bad fixtures file stops the start with a message naming the file and t
   writeFileSync(fixtures, JSON.stringify({ projects: [{ id: 'p', services: [{ id: 's', serviceType: 'nope' }] }] }))
   const { code, stderr } = await output(spawnCli(['--port', '0'], { NORTHFLANK_MOCK_FIXTURES: fixtures }))
   t.equal(code, 1)
-  t.match(stderr, `northflank-mock: fixtures ${fixtures}: fixtures.projects[0].services[0].serviceType must be one of`)
+  t.matchStrict(stderr, `northflank-mock: fixtures ${fixtures}: fixtures.projects[0].services[0].serviceType must be one of`)
 })
 
 t.test('a bad flag stops with the usage; --help prints it and exits 0', async (t) => {
   const bad = await output(spawnCli(['--port', 'x']))
   t.equal(bad.code, 1)
-  t.match(bad.stderr, 'northflank-mock: invalid --port / PORT ("x")')
+  t.matchStrict(bad.stderr, 'northflank-mock: invalid --port / PORT ("x")')
   const help = await output(spawnCli(['--help']))
   t.equal(help.code, 0)
-  t.match(help.stdout, /^Usage: northflank-mock \[options\]/)
+  t.matchStrict(help.stdout, /^Usage: northflank-mock \[options\]/)
 })
 
 // -h and -v are the same options to parseArgs (test/config/config.test.ts): one spawn each is enough here.
@@ -87,7 +87,7 @@ t.test('a port already taken is reported, not a crash trace', async (t) => {
   const { code, stderr } = await output(spawnCli(['--port', String(port)]))
   server.close()
   t.equal(code, 1)
-  t.match(stderr, 'EADDRINUSE')
+  t.matchStrict(stderr, 'EADDRINUSE')
 })
 
 t.test('--log-pretty writes human-readable lines instead of JSON', async (t) => {
@@ -96,7 +96,7 @@ t.test('--log-pretty writes human-readable lines instead of JSON', async (t) => 
   const lines = createInterface({ input: child.stdout })
   for await (const line of lines) {
     if (line.includes('listening on')) {
-      t.match(line, /INFO.*northflank-mock \S+ listening on http:\/\/127\.0\.0\.1:\d+/)
+      t.matchStrict(line, /INFO.*northflank-mock \S+ listening on http:\/\/127\.0\.0\.1:\d+/)
       t.throws(() => JSON.parse(line))
       break
     }

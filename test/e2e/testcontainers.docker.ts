@@ -19,7 +19,7 @@ t.test('a container with fixtures, an admin token and isolation: deploy with the
     .start()
   t.teardown(() => container.stop())
 
-  t.match(await container.admin.health(), { status: 'ok', isolation: true })
+  t.matchStrict(await container.admin.health(), { status: 'ok', isolation: true })
   const contexts = new ApiClientInMemoryContextProvider()
   await contexts.addContext({ name: 'container', token: 'suite-token', host: container.getApiUrl() })
   const api = new ApiClient(contexts, { throwErrorOnHttpErrorCode: true })
@@ -29,9 +29,9 @@ t.test('a container with fixtures, an admin token and isolation: deploy with the
     { token: 'suite-token' }), 1)
   const miss = await container.admin.verify({ body: { external: { imagePath: 'shop/web:3' } } }, { token: 'suite-token' }).catch((e: unknown) => e)
   t.ok(miss instanceof VerificationError)
-  t.match((miss as Error).message, /got "shop\/web:2"/)
+  t.matchStrict((miss as Error).message, /got "shop\/web:2"/)
   const state = await container.admin.state({ token: 'suite-token' })
-  t.match(state.projects.shop?.services.web?.deployment?.source, { kind: 'external', imagePath: 'shop/web:2' })
+  t.matchStrict(state.projects.shop?.services.web?.deployment?.source, { kind: 'external', imagePath: 'shop/web:2' })
 
   const unguarded = await fetch(`${container.getApiUrl()}/_mock/state`)
   t.equal(unguarded.status, 401, 'the admin token guards the container\'s control plane')

@@ -163,8 +163,8 @@ function answeredWith413OrNothing (t: Test, answer: string): void {
     t.pass('cut off before it read the answer')
     return
   }
-  t.match(answer, /^HTTP\/1\.1 413 /)
-  t.match(answer, /"error":\{"status":413,/)
+  t.matchStrict(answer, /^HTTP\/1\.1 413 /)
+  t.matchStrict(answer, /"error":\{"status":413,/)
 }
 
 async function servesAfter (t: Test, port: number): Promise<void> {

@@ -61,7 +61,7 @@ t.test('clients that stop mid-request or send nothing get a 408 in the envelope 
   for (const { data } of await Promise.all(slow)) {
     const { status, body } = parse(data)
     t.equal(status, 408)
-    t.match(body, { error: { status: 408, message: String, id: String, details: { reason: 'request-timeout' } } })
+    t.matchStrict(body, { error: { status: 408, message: String, id: String, details: { reason: 'request-timeout' } } })
   }
   t.equal(await health(port), 200, 'health answers after')
 })
@@ -127,7 +127,7 @@ t.test('what is not HTTP gets a 400 in the envelope; oversized headers a 431', a
   for (const [send, expected] of cases) {
     const { status, body } = parse((await rawClient(port, send)).data)
     t.equal(status, expected, JSON.stringify(send.slice(0, 40)))
-    t.match(body, { error: { status: expected, message: String, id: String, details: Object } })
+    t.matchStrict(body, { error: { status: expected, message: String, id: String, details: Object } })
   }
   t.equal(await health(port), 200)
 })

@@ -41,7 +41,7 @@ t.test('a partial internal update keeps id and branch, and the pinned build whil
   const app = await build(t, opts())
   await post(app, url('worker'), { internal: { buildId: 'build-1' } })
   let d = await readBack(app, url('worker'))
-  t.match(d.internal, { nfObjectId: 'builder', branch: 'main', buildId: 'build-1', buildSHA: SHA_A1, deployedSHA: SHA_A1 })
+  t.matchStrict(d.internal, { nfObjectId: 'builder', branch: 'main', buildId: 'build-1', buildSHA: SHA_A1, deployedSHA: SHA_A1 })
 
   await post(app, url('worker'), { internal: {} })
   t.strictSame((await readBack(app, url('worker'))).internal, d.internal, '{"internal":{}} changes nothing')
@@ -51,13 +51,13 @@ t.test('a partial internal update keeps id and branch, and the pinned build whil
 
   await post(app, url('worker'), { internal: { branch: 'dev' } })
   d = await readBack(app, url('worker'))
-  t.match(d.internal, { branch: 'dev', buildSHA: 'latest', buildId: 'build-dev', deployedSHA: SHA_DEV }, 'a new branch deploys its latest')
+  t.matchStrict(d.internal, { branch: 'dev', buildSHA: 'latest', buildId: 'build-dev', deployedSHA: SHA_DEV }, 'a new branch deploys its latest')
 })
 
 t.test('internal.buildSHA must have been built: a known commit deploys, an unknown one is a 404', async (t) => {
   const app = await build(t, opts())
   t.equal((await post(app, url('worker'), { internal: { buildSHA: SHA_A1 } })).statusCode, 200)
-  t.match((await readBack(app, url('worker'))).internal, { buildSHA: SHA_A1, buildId: 'build-1', branch: 'main' })
+  t.matchStrict((await readBack(app, url('worker'))).internal, { buildSHA: SHA_A1, buildId: 'build-1', branch: 'main' })
 
   const before = await readBack(app, url('worker'))
   const res = await post(app, url('worker'), { internal: { buildSHA: 'f'.repeat(40) } })
@@ -96,11 +96,11 @@ t.test('a build service whose builds are unlisted takes any commit and build id,
   const app = await build(t, opts())
   t.equal((await post(app, url('web'), { internal: { id: 'opaque', buildSHA: 'c'.repeat(40) } })).statusCode, 200)
   let d = await readBack(app, url('web'))
-  t.match(d.internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
+  t.matchStrict(d.internal, { nfObjectId: 'opaque', branch: 'main', buildSHA: 'c'.repeat(40), deployedSHA: 'c'.repeat(40) })
   t.equal(d.instances, 2)
   t.equal((await post(app, url('web'), { internal: { buildId: 'anything' } })).statusCode, 200)
   d = await readBack(app, url('web'))
-  t.match(d.internal, { buildId: 'anything', buildSHA: 'latest' })
+  t.matchStrict(d.internal, { buildId: 'anything', buildSHA: 'latest' })
   t.notOk('deployedSHA' in d.internal, 'the commit of a build nobody listed is unknown')
   t.equal(d.instances, 2, 'the build named is taken as built, so it runs')
 })
@@ -145,7 +145,7 @@ t.test('internal.id must name a build or combined service of the project', async
     t.equal(res.json().error.message, `body.internal.id: no build service "${id}" in project "shop" (its build services: builder, opaque, combo)`)
   }
   t.equal((await post(app, url('worker'), { internal: { id: 'combo' } })).statusCode, 200, 'combined services build too')
-  t.match((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
+  t.matchStrict((await readBack(app, url('worker'))).internal, { nfObjectId: 'combo', deployedSHA: SHA_A1 })
 })
 
 t.test('an internal update of a service that deploys no build yet is a 409 that names the build services to choose from', async (t) => {
@@ -205,7 +205,7 @@ t.test('combined and build services: image-source changes are 409, run configura
   t.equal((await post(app, url('combo'), { buildpack: { configType: 'customProcess', customProcess: 'web' } })).statusCode, 200)
   const d = await readBack(app, url('combo'))
   t.strictSame(d.buildpack, { configType: 'customProcess', customProcess: 'web' })
-  t.match(d.internal, { nfObjectId: 'combo', buildId: 'combo-1', deployedSHA: SHA_A1, buildSHA: 'latest' })
+  t.matchStrict(d.internal, { nfObjectId: 'combo', buildId: 'combo-1', deployedSHA: SHA_A1, buildSHA: 'latest' })
 
   for (const body of [{}, { docker: { configType: 'default' } }, { external: { imagePath: 'a:b' } }]) {
     const res = await post(app, url('builder'), body)

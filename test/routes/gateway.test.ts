@@ -89,7 +89,7 @@ t.test('a rule answers the next N matching requests, then lets them through', as
   }
   t.equal((await get(app, DEPLOYMENT_URL)).statusCode, 200, 'a GET does not match')
   t.equal((await post(app, DEPLOYMENT_URL, {})).statusCode, 200)
-  t.match(await rules(app), [{ remaining: 0, matched: 2, applied: 2 }])
+  t.matchStrict(await rules(app), [{ remaining: 0, matched: 2, applied: 2 }])
 })
 
 t.test('a rule matches the team alias paths by projectId and serviceId', async (t) => {
@@ -130,7 +130,7 @@ t.test('Prefer takes precedence over rules and spends none of them', async (t) =
   const app = await build(t)
   await addRule(app, { action: { status: 500 }, times: 1 })
   t.equal((await get(app, SERVICE_URL, { prefer: 'status=418' })).statusCode, 418)
-  t.match(await rules(app), [{ matched: 0, remaining: 1 }])
+  t.matchStrict(await rules(app), [{ matched: 0, remaining: 1 }])
   t.equal((await get(app, SERVICE_URL, { prefer: 'delay=1' })).statusCode, 500, 'a delay alone does not stop the rule')
 })
 

@@ -21,7 +21,7 @@ function isEnvelope (t: Test, body: string, status: number) {
   t.equal(json.error.status, status)
   t.type(json.error.message, 'string')
   t.ok(json.error.message.length > 0)
-  t.match(json.error.id, /^[0-9a-f-]{36}$/)
+  t.matchStrict(json.error.id, /^[0-9a-f-]{36}$/)
   t.type(json.error.details, 'object')
   return json.error
 }
@@ -100,7 +100,7 @@ t.test('an internal error is a 500 in the envelope, logged with its stack, never
   t.notMatch(res.body, /secret|at /)
   const logged = lines.find((l) => l.level === 50)
   t.equal(logged.reqId, error.id, 'the error id is the request id in the log')
-  t.match(logged.err.stack, /secret internals/)
+  t.matchStrict(logged.err.stack, /secret internals/)
   t.equal((await get(app, SERVICE_URL)).statusCode, 200, 'and the server keeps serving')
 })
 
@@ -112,10 +112,10 @@ t.test('one log line per request, carrying the id the error envelope shows', asy
   const bad = await post(app, DEPLOYMENT_URL, { nope: 1 })
   const missing = await get(app, '/nowhere')
   t.equal(lines.length, 3)
-  t.match(lines[0], { level: 30, msg: 'request', method: 'GET', url: SERVICE_URL, statusCode: 200, reqId: String })
+  t.matchStrict(lines[0], { level: 30, msg: 'request', method: 'GET', url: SERVICE_URL, statusCode: 200, reqId: String })
   t.type(lines[0].responseTime, 'number')
-  t.match(lines[1], { msg: 'request', method: 'POST', statusCode: 400, reqId: bad.json().error.id })
-  t.match(lines[2], { msg: 'request', statusCode: 404, reqId: missing.json().error.id })
+  t.matchStrict(lines[1], { msg: 'request', method: 'POST', statusCode: 400, reqId: bad.json().error.id })
+  t.matchStrict(lines[2], { msg: 'request', statusCode: 404, reqId: missing.json().error.id })
   t.not(lines[0].reqId, lines[1].reqId)
   t.equal(ok.statusCode, 200)
 })
@@ -125,7 +125,7 @@ t.test('every answer names the emulator and its version in a header', async (t) 
   for (const res of [await get(app, SERVICE_URL), await get(app, '/nowhere'), await get(app, '/_mock/health')]) {
     t.equal(res.headers['x-northflank-mock'], VERSION)
   }
-  t.match(VERSION, /^\d+\.\d+\.\d+/)
+  t.matchStrict(VERSION, /^\d+\.\d+\.\d+/)
 })
 
 t.test('duplicate slashes, as the official client sends with a host ending in /, reach the route', async (t) => {
@@ -162,7 +162,7 @@ t.test('URLs the router cannot take (bad escapes, over-long ids) get the envelop
   const app = await build(t)
   const bad = await get(app, '/v1/projects/%E0%A4%A/services/x/deployment')
   t.equal(bad.statusCode, 400)
-  t.match(isEnvelope(t, bad.body, 400).message, 'is not a valid url component')
+  t.matchStrict(isEnvelope(t, bad.body, 400).message, 'is not a valid url component')
   const long = await get(app, `/v1/projects/a/services/${'x'.repeat(300)}/deployment`)
   t.equal(long.statusCode, 414)
   isEnvelope(t, long.body, 414)

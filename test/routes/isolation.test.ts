@@ -139,7 +139,7 @@ t.test('past the namespace limit a new token gets a 503 and existing ones keep w
   t.equal((await deploy(app, 'b', '1')).statusCode, 200)
   const res = await deploy(app, 'c', '1')
   t.equal(res.statusCode, 503)
-  t.match(res.json().error, { details: { reason: 'too-many-namespaces', max: 2 } })
+  t.matchStrict(res.json().error, { details: { reason: 'too-many-namespaces', max: 2 } })
   t.equal((await deploy(app, 'a', '2')).statusCode, 200)
   await app.inject({ method: 'POST', url: '/_mock/reset' })
   t.equal((await deploy(app, 'c', '1')).statusCode, 200, 'a reset frees them')

@@ -52,7 +52,7 @@ t.test('GET service has the documented fields, and its deployment.internal has n
     'appId', 'billing', 'createdAt', 'deployment', 'disabledCD', 'disabledCI', 'id', 'name', 'ports', 'projectId',
     'servicePaused', 'serviceType', 'status', 'tags'
   ])
-  t.match(before, { id: 'web', appId: '/shop/web', name: 'web', projectId: 'shop', serviceType: 'deployment', tags: [], servicePaused: false })
+  t.matchStrict(before, { id: 'web', appId: '/shop/web', name: 'web', projectId: 'shop', serviceType: 'deployment', tags: [], servicePaused: false })
 
   await post(app, '/v1/projects/shop/services/web/deployment', { internal: { id: 'builder' } })
   res = await get(app, '/v1/projects/shop/services/web')

@@ -110,7 +110,7 @@ t.test('a rollout rule makes the next accepted update\'s rollout end FAILED, and
   t.equal((await post(app, DEPLOYMENT_URL, { internal: { id: 'no-such-builder' } })).statusCode, 404)
   t.equal((await post(app, DEPLOYMENT_URL, FROM_BUILD)).statusCode, 200, 'the update itself is accepted')
   t.strictSame((await get(app, SERVICE_URL)).json().data.status.deployment, { status: 'FAILED', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
-  t.match((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 1, applied: 1, remaining: 0 }])
+  t.matchStrict((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 1, applied: 1, remaining: 0 }])
   await post(app, DEPLOYMENT_URL, FROM_BUILD)
   t.equal((await get(app, SERVICE_URL)).json().data.status.deployment.status, 'COMPLETED')
 })
@@ -122,7 +122,7 @@ t.test('buildSHA latest with no build: the service is updated, its rollout stays
   t.equal(res.statusCode, 200)
   t.equal((await get(app, DEPLOYMENT_URL)).json().data.instances, 0, 'no instances run')
   t.strictSame((await get(app, SERVICE_URL)).json().data.status.deployment, { status: 'PENDING', reason: 'DEPLOYING', lastTransitionTime: T0.toISOString() })
-  t.match((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 0 }], 'nothing was rolled out, so no rule was spent')
+  t.matchStrict((await app.inject({ method: 'GET', url: '/_mock/faults' })).json().rules, [{ matched: 0 }], 'nothing was rolled out, so no rule was spent')
 })
 
 t.test('a service never updated shows no rollout status', async (t) => {

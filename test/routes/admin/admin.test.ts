@@ -29,7 +29,7 @@ t.test('GET /_mock/health', async (t) => {
     t.equal(res.statusCode, 200)
     t.equal(res.headers['x-northflank-mock'], VERSION)
     const body = res.json()
-    t.match(body, { status: 'ok', ready: true, name: 'northflank-mock', version: VERSION, isolation: true, journalCapacity: 5 })
+    t.matchStrict(body, { status: 'ok', ready: true, name: 'northflank-mock', version: VERSION, isolation: true, journalCapacity: 5 })
     t.type(body.uptime, 'number')
   })
 
@@ -115,7 +115,7 @@ t.test('POST /_mock/reset', async (t) => {
     const app = await build(t)
     const res = await admin(app, 'POST', '/_mock/reset?projects=x')
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /querystring\.projects is not allowed/)
+    t.matchStrict(res.json().error.message, /querystring\.projects is not allowed/)
   })
 
   t.test('a token scope without isolation is a 400 rather than a reset of everyone', async (t) => {
@@ -181,11 +181,11 @@ t.test('PUT /_mock/state', async (t) => {
     dump.projects[PROJECT].services[SERVICE].id = 'renamed'
     let res = await admin(app, 'PUT', '/_mock/state', dump)
     t.equal(res.statusCode, 400)
-    t.match(res.json().error, { message: `body.projects["${PROJECT}"].services["${SERVICE}"].id: is "renamed", but the service is keyed "${SERVICE}"`, details: { reason: 'invalid-state' } })
+    t.matchStrict(res.json().error, { message: `body.projects["${PROJECT}"].services["${SERVICE}"].id: is "renamed", but the service is keyed "${SERVICE}"`, details: { reason: 'invalid-state' } })
     dump.projects[PROJECT].services[SERVICE].id = SERVICE
     dump.projects[PROJECT].id = 'moved'
     res = await admin(app, 'PUT', '/_mock/state', dump)
-    t.match(res.json().error.message, /^body\.projects\["default-project"\]\.id: is "moved"/)
+    t.matchStrict(res.json().error.message, /^body\.projects\["default-project"\]\.id: is "moved"/)
     t.equal((await get(app, DEPLOYMENT_URL)).statusCode, 200)
   })
 
@@ -193,7 +193,7 @@ t.test('PUT /_mock/state', async (t) => {
     const app = await build(t)
     const res = await admin(app, 'PUT', '/_mock/state', { projects: { p: { id: 'p', name: 'p', region: 'r', services: { s: { id: 's' } } } } })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /body\.projects\.p\.services\.s\.name is required/)
+    t.matchStrict(res.json().error.message, /body\.projects\.p\.services\.s\.name is required/)
   })
 })
 
@@ -230,7 +230,7 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
     await post(app, DEPLOYMENT_URL, nginx('before'))
     const res = await admin(app, 'POST', '/_mock/fixtures', { projects: [{ id: 'shop', services: [{ id: 'web', serviceType: 'lambda' }] }] })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, 'body.projects[0].services[0].serviceType must be one of: deployment, combined, build')
+    t.matchStrict(res.json().error.message, 'body.projects[0].services[0].serviceType must be one of: deployment, combined, build')
     t.equal((await readBack(app)).external.imagePath, 'nginx:before')
   })
 
@@ -239,12 +239,12 @@ t.test('GET and POST /_mock/fixtures', async (t) => {
     await post(app, DEPLOYMENT_URL, nginx('before'))
     let res = await admin(app, 'POST', '/_mock/fixtures', { projects: [{ id: 'a', services: [] }, { id: 'a', services: [] }] })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error, { message: 'body.projects[1].id: project "a" is listed twice', details: { reason: 'invalid-fixtures' } })
+    t.matchStrict(res.json().error, { message: 'body.projects[1].id: project "a" is listed twice', details: { reason: 'invalid-fixtures' } })
     res = await admin(app, 'POST', '/_mock/fixtures', {
       projects: [{ id: 'a', services: [{ id: 'd', serviceType: 'deployment', deployment: { internal: { id: 'missing' } } }] }]
     })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /^body\.projects\[0\]\.services\[0\]\.deployment: /)
+    t.matchStrict(res.json().error.message, /^body\.projects\[0\]\.services\[0\]\.deployment: /)
     t.equal((await readBack(app)).external.imagePath, 'nginx:before')
     t.equal((await admin(app, 'GET', '/_mock/fixtures')).json().projects[0].id, PROJECT)
   })
@@ -267,7 +267,7 @@ t.test('the journal', async (t) => {
     t.equal(total, 1)
     t.equal(entries.length, 1)
     const e = entries[0]
-    t.match(e, {
+    t.matchStrict(e, {
       seq: Number,
       method: 'POST',
       path: DEPLOYMENT_URL,
@@ -331,9 +331,9 @@ t.test('the journal', async (t) => {
     const app = await build(t)
     let res = await admin(app, 'GET', '/_mock/journal/count?status=ok')
     t.equal(res.statusCode, 400)
-    t.match(res.json().error.message, /querystring\.status must match pattern/)
+    t.matchStrict(res.json().error.message, /querystring\.status must match pattern/)
     res = await admin(app, 'GET', '/_mock/journal/count?limit=3')
-    t.match(res.json().error.message, /querystring\.limit is not allowed/)
+    t.matchStrict(res.json().error.message, /querystring\.limit is not allowed/)
     res = await admin(app, 'GET', '/_mock/journal?limit=-1')
     t.equal(res.statusCode, 400)
   })
@@ -411,7 +411,7 @@ t.test('the control plane and fault rules', async (t) => {
     await post(app, DEPLOYMENT_URL, nginx('before'))
     const res = await admin(app, 'POST', '/_mock/fixtures', { ...SMALL, faults: [FAULT, FAULT] })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error, { message: /^body\.faults\[1\]: /, details: { reason: 'invalid-fixtures' } })
+    t.matchStrict(res.json().error, { message: /^body\.faults\[1\]: /, details: { reason: 'invalid-fixtures' } })
     t.equal((await readBack(app)).external.imagePath, 'nginx:before')
     t.strictSame((await admin(app, 'GET', '/_mock/faults')).json().rules, [])
   })
@@ -420,7 +420,7 @@ t.test('the control plane and fault rules', async (t) => {
     const app = await build(t, { isolation: true })
     const res = await admin(app, 'POST', '/_mock/fixtures?token=a', { ...SMALL, faults: [FAULT] })
     t.equal(res.statusCode, 400)
-    t.match(res.json().error, { message: /^body\.faults: /, details: { reason: 'scoped-faults' } })
+    t.matchStrict(res.json().error, { message: /^body\.faults: /, details: { reason: 'scoped-faults' } })
     t.equal((await admin(app, 'POST', '/_mock/fixtures?token=a', SMALL)).statusCode, 200)
   })
 

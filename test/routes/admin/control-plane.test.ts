@@ -72,7 +72,7 @@ t.test('a project reset leaves fault rules, latency and the clock: every project
   await admin(app, 'POST', '/_mock/faults', { id: 'kept', match: { method: 'DELETE' }, action: { status: 502 } })
   await admin(app, 'PUT', '/_mock/clock', { mode: 'manual' })
   t.equal((await admin(app, 'POST', '/_mock/reset?project=default-project')).statusCode, 200)
-  t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'kept' }])
+  t.matchStrict((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'kept' }])
   t.equal((await admin(app, 'GET', '/_mock/clock')).json().mode, 'manual')
 })
 
@@ -132,14 +132,14 @@ t.test('fault rules take methods in any case and show them in uppercase', async 
   t.equal((await post(app, DEPLOYMENT_URL, {})).statusCode, 503, 'and match the request')
   const bad = await admin(app, 'POST', '/_mock/faults', { match: { method: 'fetch' }, action: { status: 503 } })
   t.equal(bad.statusCode, 400)
-  t.match(bad.json().error.message, /body\.match\.method/)
+  t.matchStrict(bad.json().error.message, /body\.match\.method/)
 })
 
 t.test('dates are checked against the calendar: 2026-02-30 is refused', async (t) => {
   const app = await build(t)
   const res = await admin(app, 'PUT', '/_mock/clock', { mode: 'manual', now: '2026-02-30T00:00:00Z' })
   t.equal(res.statusCode, 400)
-  t.match(res.json().error.message, /body\.now must match format "date-time"/)
+  t.matchStrict(res.json().error.message, /body\.now must match format "date-time"/)
   t.equal((await admin(app, 'PUT', '/_mock/clock', { mode: 'manual', now: '2028-02-29T00:00:00Z' })).statusCode, 200, 'a leap day is fine')
 })
 
@@ -151,7 +151,7 @@ t.test('an update to a service without a deployment says what kind of service it
   const res = await post(app, DEPLOYMENT_URL, { docker: { configType: 'default' } })
   t.equal(res.statusCode, 409)
   t.equal(res.json().error.message, 'Service "example-service" (a deployment service) has no deployment to update')
-  t.match(res.json().error.message, /a deployment service/)
+  t.matchStrict(res.json().error.message, /a deployment service/)
   const build_ = await post(app, '/v1/projects/default-project/services/example-build-service/deployment', {})
   t.equal(build_.json().error.message, 'Service "example-build-service" is a build service: it has no deployment to update')
 })

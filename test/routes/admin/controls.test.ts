@@ -61,7 +61,7 @@ t.test('fault rules: invalid bodies are 400 with readable problems and change no
   for (const [body, message] of bad) {
     const res = await admin(app, 'POST', '/_mock/faults', body)
     t.equal(res.statusCode, 400, JSON.stringify(body))
-    t.match(res.json().error.message, message)
+    t.matchStrict(res.json().error.message, message)
   }
   t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })
@@ -103,7 +103,7 @@ t.test('clock: bad settings are 400', async (t) => {
   for (const [body, message] of bad) {
     const res = await admin(app, 'PUT', '/_mock/clock', body)
     t.equal(res.statusCode, 400, JSON.stringify(body))
-    t.match(res.json().error.message, message)
+    t.matchStrict(res.json().error.message, message)
   }
   t.equal((await admin(app, 'POST', '/_mock/clock/advance', { ms: -1 })).statusCode, 400)
   t.equal((await admin(app, 'GET', '/_mock/clock')).json().mode, 'system')
@@ -141,7 +141,7 @@ t.test('reset puts every behaviour setting back as built, fixture rules with fre
 
   await admin(app, 'POST', '/_mock/reset')
 
-  t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'boot', remaining: 1, matched: 0 }])
+  t.matchStrict((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'boot', remaining: 1, matched: 0 }])
   t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 1 })
   t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 0 })
   t.strictSame((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: false, max: 1000, windowSeconds: 3600 })
@@ -182,11 +182,11 @@ t.test('loading new fixtures replaces the fault rules with theirs, also for late
   t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 3 }, 'other settings stay')
   t.equal((await get(app, SERVICE_URL)).statusCode, 503)
   await admin(app, 'POST', '/_mock/reset')
-  t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new', remaining: 1 }])
+  t.matchStrict((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new', remaining: 1 }])
   t.throws(() => app.emulator.controls.useFixtureFaults([{ id: 'ok', action: { status: 500 } }, { action: {} }]), { message: /must ask for something/ })
-  t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new' }], 'a bad list changes nothing')
+  t.matchStrict((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new' }], 'a bad list changes nothing')
   await admin(app, 'POST', '/_mock/reset')
-  t.match((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new' }], 'nor what a reset brings back')
+  t.matchStrict((await admin(app, 'GET', '/_mock/faults')).json().rules, [{ id: 'new' }], 'nor what a reset brings back')
   app.emulator.controls.useFixtureFaults(undefined)
   t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })

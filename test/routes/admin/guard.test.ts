@@ -75,7 +75,7 @@ t.test('no spelling of an admin path reaches an admin route without the token, a
   for (const [method, path, body] of SPELLINGS) {
     const res = await send(mock.url, method, path, body)
     t.equal(res.status, 401, `${method} ${path}: 401 without the token`)
-    t.match(JSON.parse(res.body), { error: { status: 401, details: { reason: 'missing-admin-token' } } }, `${method} ${path}: the envelope`)
+    t.matchStrict(JSON.parse(res.body), { error: { status: 401, details: { reason: 'missing-admin-token' } } }, `${method} ${path}: the envelope`)
     const wrong = await send(mock.url, method, path, body, { 'x-mock-admin-token': 'guess' })
     t.equal(wrong.status, 401, `${method} ${path}: 401 with a wrong token`)
   }

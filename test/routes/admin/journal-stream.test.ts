@@ -31,7 +31,7 @@ t.test('each request journaled after connecting arrives as `event: entry` with i
   const m = await mock(t)
   const stream = await openStream(`${m.url}/_mock/journal/stream`)
   t.equal(stream.status, 200)
-  t.match(stream.headers['content-type'], /^text\/event-stream/)
+  t.matchStrict(stream.headers['content-type'], /^text\/event-stream/)
   t.equal(stream.headers['cache-control'], 'no-store')
   await send(m, 'POST', deployment('example-service'), { external: { imagePath: 'nginx:1' } })
   await send(m, 'GET', `/v1/projects/${PROJECT}/services/example-service`)
@@ -39,7 +39,7 @@ t.test('each request journaled after connecting arrives as `event: entry` with i
   t.strictSame(events.map((e) => [e.event, e.id]), [['entry', '1'], ['entry', '2']])
   t.strictSame(parsed(events), await m.admin.journal(), 'the same entries, token redacted, bodies parsed')
   t.equal(parsed(events)[0].headers.authorization, 'Bearer ***')
-  t.match(stream.comments[0], /journal stream/, 'a first comment line: the headers and the subscription are in place')
+  t.matchStrict(stream.comments[0], /journal stream/, 'a first comment line: the headers and the subscription are in place')
   stream.close()
 })
 
@@ -89,7 +89,7 @@ t.test('?token= streams one namespace (isolation); without isolation it is the s
   const plain = await mock(t)
   const refused = await openStream(`${plain.url}/_mock/journal/stream?token=a`)
   t.equal(refused.status, 400)
-  t.match(JSON.parse(await refused.text()), { error: { status: 400, details: { reason: 'isolation-off' } } })
+  t.matchStrict(JSON.parse(await refused.text()), { error: { status: 400, details: { reason: 'isolation-off' } } })
   const unknown = await openStream(`${plain.url}/_mock/journal/stream?methd=GET`)
   t.equal(unknown.status, 400, 'an unknown filter is refused, as by GET /_mock/journal')
   await unknown.text()
@@ -111,7 +111,7 @@ t.test('?since=N and Last-Event-ID first send the matching entries held above N,
 
   const bad = await openStream(`${m.url}/_mock/journal/stream`, { 'last-event-id': 'x' })
   t.equal(bad.status, 400)
-  t.match(JSON.parse(await bad.text()).error.message, /last-event-id/)
+  t.matchStrict(JSON.parse(await bad.text()).error.message, /last-event-id/)
 })
 
 t.test('the admin token guards the stream like every admin route', async (t) => {

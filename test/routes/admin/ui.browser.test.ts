@@ -82,12 +82,12 @@ t.test('the page renders the state, the controls and a request sent before it lo
   const page = await open(t, m)
   const entry = row(page, DEPLOYMENT)
   await entry.waitFor()
-  t.match(await entry.locator('summary').innerText(), /#1\s+\S+\s+POST\s+\/v1\/projects\/default-project\/services\/example-service\/deployment\s+200/)
+  t.matchStrict(await entry.locator('summary').innerText(), /#1\s+\S+\s+POST\s+\/v1\/projects\/default-project\/services\/example-service\/deployment\s+200/)
   await service(page).getByText('image nginx:before').waitFor()
   t.equal(await service(page).locator('.badge').innerText(), 'COMPLETED', 'the rollout, as GET service derives it')
-  t.match(await service(page).innerText(), /Instances\s+1/)
-  t.match(await page.locator('#settings').innerText(), /Clock\s+system/)
-  t.match(await page.locator('#settings').innerText(), /Latency\s+0 ms/)
+  t.matchStrict(await service(page).innerText(), /Instances\s+1/)
+  t.matchStrict(await page.locator('#settings').innerText(), /Clock\s+system/)
+  t.matchStrict(await page.locator('#settings').innerText(), /Latency\s+0 ms/)
   t.equal(await page.locator('#live').innerText(), 'Live')
   t.equal(await page.locator('#namespace-form').isVisible(), false, 'no namespace selector without isolation')
   noErrors(t, page)
@@ -119,7 +119,7 @@ t.test('expanding an entry shows its headers (token redacted), its body pretty-p
   t.notMatch(await page.locator('body').innerText(), /secret-api-token/, 'the API token appears nowhere')
 
   const refused = rowOfStatus(page, '400')
-  t.match(await refused.getAttribute('class'), /\bs4\b/, 'a 4xx is highlighted')
+  t.matchStrict(await refused.getAttribute('class'), /\bs4\b/, 'a 4xx is highlighted')
   // By keyboard: the entry's summary takes the focus and opens with Enter.
   await refused.locator('summary').focus()
   await page.keyboard.press('Enter')
@@ -160,7 +160,7 @@ t.test('the filters narrow the list: method, status class, project, service and 
   t.equal(await page.evaluate('document.activeElement.name'), 'text')
   await page.keyboard.type('NGINX:ONE')
   t.equal(await shown(), '#2 #1', 'the text search looks into bodies (#1) and responses (#2, GET service), in any case')
-  t.match(await page.locator('#journal-count').innerText(), /2 of 4/)
+  t.matchStrict(await page.locator('#journal-count').innerText(), /2 of 4/)
   noErrors(t, page)
 })
 
@@ -252,7 +252,7 @@ t.test('clearing the journal and resetting ask for confirmation first', async (t
   const source = (await m.admin.state()).projects[PROJECT]?.services[SERVICE]?.deployment?.source
   t.not(source?.kind === 'external' && source.imagePath, 'nginx:kept', 'the state is back to the fixtures')
   await service(page).getByText('image nginx:kept').waitFor({ state: 'detached' })
-  t.match(prompts, [/^Clear the journal of every namespace\?/, /^Clear the journal/, /^Reset state, journal, fault rules/])
+  t.matchStrict(prompts, [/^Clear the journal of every namespace\?/, /^Clear the journal/, /^Reset state, journal, fault rules/])
   noErrors(t, page)
 })
 

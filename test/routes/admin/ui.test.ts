@@ -13,7 +13,7 @@ t.test('GET /_mock/ui is one HTML page, served without the admin token, that loa
   t.equal(res.headers['content-type'], 'text/html; charset=utf-8')
   t.equal(res.headers['cache-control'], 'no-store')
   const html = res.body
-  t.match(html, /^<!doctype html>\n<html lang="en">/)
+  t.matchStrict(html, /^<!doctype html>\n<html lang="en">/)
   t.notMatch(html, /\b(?:src|href)="(?!#|data:)/, 'no script, stylesheet or link to fetch: everything is inline')
   t.notMatch(html, /https?:\/\//, 'no absolute URL at all')
   t.equal((await app.inject({ method: 'GET', url: '/_mock/state' })).statusCode, 401, 'the data behind it stays guarded')
@@ -23,10 +23,10 @@ t.test('GET /_mock/ui is one HTML page, served without the admin token, that loa
   const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
   const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] as string
   const style = /<style>([\s\S]*)<\/style>/.exec(html)?.[1] as string
-  t.match(csp, /^default-src 'none'; /)
-  t.match(csp, `script-src ${hash(script)};`)
-  t.match(csp, `style-src ${hash(style)};`)
-  t.match(csp, "connect-src 'self';")
+  t.matchStrict(csp, /^default-src 'none'; /)
+  t.matchStrict(csp, `script-src ${hash(script)};`)
+  t.matchStrict(csp, `style-src ${hash(style)};`)
+  t.matchStrict(csp, "connect-src 'self';")
   t.equal((await app.inject({ method: 'GET', url: '/_mock/ui' })).body, html, 'the same page each time')
 })
 

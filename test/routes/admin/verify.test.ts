@@ -42,7 +42,7 @@ t.test('an expectation that fails is a 406 saying what was expected and seen, wi
   t.equal(res.statusCode, 406)
   const { error } = res.json()
   t.equal(error.message, failed('exactly 1 matching request', 0))
-  t.match(error.details, { reason: 'verification-failed', matched: 0, count: { exactly: 1 }, journalTruncated: false })
+  t.matchStrict(error.details, { reason: 'verification-failed', matched: 0, count: { exactly: 1 }, journalTruncated: false })
   t.strictSame(error.details.nearMisses.map((m: { seq: number }) => m.seq), [3, 1, 2], 'the two POSTs first, the newer of equals first; then the GET')
   t.strictSame(error.details.nearMisses[0], {
     seq: 3,
@@ -87,13 +87,13 @@ t.test('a bad query is a 400 naming the field', async (t) => {
     t.equal(res.statusCode, 400, JSON.stringify(body))
     return res.json().error.message as string
   }
-  t.match(await problem({ methd: 'POST' }), /body\.methd is not allowed/)
-  t.match(await problem({ count: { exactly: -1 } }), /body\.count\.exactly must be >= 0/)
+  t.matchStrict(await problem({ methd: 'POST' }), /body\.methd is not allowed/)
+  t.matchStrict(await problem({ count: { exactly: -1 } }), /body\.count\.exactly must be >= 0/)
   t.equal(await problem({ count: { exactly: 1, atLeast: 1 } }), 'body.count must have exactly 1 key of: exactly, atLeast, atMost')
   t.equal(await problem({ count: {} }), 'body.count must have exactly 1 key of: exactly, atLeast, atMost')
-  t.match(await problem({ count: { some: 1 } }), /body\.count\.some is not allowed/)
-  t.match(await problem({ within: 60_001 }), /body\.within/)
-  t.match(await problem({ path: 'v1/x' }), /body\.path/)
+  t.matchStrict(await problem({ count: { some: 1 } }), /body\.count\.some is not allowed/)
+  t.matchStrict(await problem({ within: 60_001 }), /body\.within/)
+  t.matchStrict(await problem({ path: 'v1/x' }), /body\.path/)
   t.equal(await problem({ headers: { Authorization: 'Bearer real-token' } }), 'body.headers.authorization: the journal redacts it, so only ' +
     '"Bearer ***" (a bearer token was sent) or "***" can match; to check which token was used, verify with ?token= (isolation)')
   t.equal((await verify(app, {}, '?token=t')).statusCode, 400, 'a token scope needs isolation')
