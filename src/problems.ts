@@ -76,9 +76,9 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
       const parent = e.parentSchema as { properties?: object, patternProperties?: object }
       if (parent.properties === undefined) {
         // A record keyed by pattern (ids in a state): say what a key must look like.
-        const patterns = Object.keys(parent.patternProperties ?? {})
-        const words = patterns.map((p) => PATTERN_HINTS.get(p) ?? `matching ${p}`).join(' or ')
-        return { path, rule: 'additionalProperties', expected: patterns, message: `${path} is not allowed: a key here must be ${words}` }
+        const patterns = Object.keys(parent.patternProperties as object)
+        const words = patterns.map(mustDo).join(' or ')
+        return { path, rule: 'additionalProperties', expected: patterns, message: `${path} is not allowed: a key here must ${words}` }
       }
       const allowed = Object.keys(parent.properties)
       const root = e.instancePath === ''
@@ -97,9 +97,8 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
       return { path: at, rule: 'type', expected: params.type, message: `${at} must be ${article(String(params.type))}` }
     case 'pattern': {
       const pattern = String(params.pattern)
-      const hint = PATTERN_HINTS.get(pattern)
       // The words first; the pattern itself stays in `expected`.
-      return { path: at, rule: 'pattern', expected: pattern, message: hint === undefined ? `${at} must match pattern ${pattern}` : `${at} must be ${hint}` }
+      return { path: at, rule: 'pattern', expected: pattern, message: `${at} must ${mustDo(pattern)}` }
     }
     case 'minLength':
     case 'maxLength': {
@@ -133,6 +132,12 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
     default:
       return { path: at, rule: e.keyword, expected: params, message: `${at} ${e.message as string}` }
   }
+}
+
+/** What a string must do to pass a pattern, in words: `be <PATTERN_HINTS' words>`, or `match pattern <it>`. */
+function mustDo (pattern: string): string {
+  const hint = PATTERN_HINTS.get(pattern)
+  return hint === undefined ? `match pattern ${pattern}` : `be ${hint}`
 }
 
 /** A schema in a few words, for oneOf messages: `a string of exactly 40 characters`, `"latest"`. */

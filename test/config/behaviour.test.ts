@@ -28,6 +28,6 @@ t.test('fixtures may hold fault rules, which act from the start', async (t) => {
 
 t.test('fixtures with a bad fault rule are refused, naming the rule', async (t) => {
   t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 500 } }, { action: { status: 500, drop: true } }] }, 'f.json'),
-    new FixturesError('f.json', 'faults[1]: action cannot both answer a status and drop the connection'))
+    new FixturesError('f.json', 'fixtures.faults[1]: action cannot both answer a status and drop the connection'))
   t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 99 } }] }, 'f.json'), FixturesError)
 })
