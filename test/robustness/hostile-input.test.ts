@@ -5,36 +5,16 @@
  * `npm run bench`'s ("hostile inputs"); here only a stall detector with a wide margin is timed: the old route
  * hints took 0.3 to 0.6 s per such path, so the twenty sent here held a normal request for seconds.
  */
-import { request as httpRequest } from 'node:http'
 import t, { type Test } from 'tap'
 import { HINTABLE } from '../../src/route-hints.js'
 import { startMock, type MockServer } from '../../src/index.js'
 import { GLOB_PATH_LIMIT, MAX_RULES } from '../../src/domain/faults.js'
 import { MAX_BODY_DEPTH, MAX_BODY_VALUES } from '../../src/domain/verify.js'
 import { MAX_WAITING } from '../../src/routes/admin/verify.js'
+import { send as raw, type RawAnswer } from '../support/raw.js'
 
-interface Answer { status: number, body: any, ms: number }
-
-/** One request with the path exactly as given (fetch would normalise it), over its own socket. */
-function send (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const started = performance.now()
-  const text = body === undefined ? undefined : JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path.startsWith('/') ? '' : '/'}`, {
-      method,
-      path,
-      agent: false,
-      headers: { authorization: 'Bearer hostile', ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers }
-    }, (res) => {
-      let data = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { data += chunk })
-      res.on('end', () => resolve({ status: res.statusCode as number, body: data === '' ? undefined : JSON.parse(data), ms: performance.now() - started }))
-    })
-    req.on('error', reject)
-    req.end(text)
-  })
-}
+/** As the API's clients send: with a bearer token. */
+const send = (base: string, method: string, path: string, body?: unknown) => raw(base, method, path, body, { authorization: 'Bearer hostile' })
 
 async function mock (t: Test, options: Parameters<typeof startMock>[0] = {}): Promise<MockServer> {
   const m = await startMock(options)
@@ -61,7 +41,7 @@ for (const adminToken of [undefined, 'secret']) {
     const normal = send(m.url, 'POST', '/v1/projects/default-project/services/example-service/deployment', { external: { imagePath: 'nginx:meanwhile' } })
     const results = await Promise.all(answers)
     for (const [i, { name, path }] of hostile.entries()) {
-      const { status, body } = results[i] as Answer
+      const { status, body } = results[i] as RawAnswer
       const admin = path.startsWith('/_mock')
       if (admin && adminToken !== undefined) {
         // Behind the guard, an unknown admin path is a 401 like any other: it costs no comparison at all.

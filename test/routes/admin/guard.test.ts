@@ -4,34 +4,12 @@
  * admin 404) meets it. Sent over a real socket, byte for byte, since clients and `inject` may normalise
  * a URL before it leaves.
  */
-import { request } from 'node:http'
 import t from 'tap'
 import { startMock } from '../../../src/index.js'
+import { send } from '../../support/raw.js'
 
 const TOKEN = 's3cret'
 const DEPLOYMENT = '/v1/projects/default-project/services/example-service/deployment'
-
-/** One raw request: the path goes on the wire exactly as given. */
-function send (base: string, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  const { hostname, port } = new URL(base)
-  return new Promise<{ status: number, body: string }>((resolve, reject) => {
-    const req = request({
-      host: hostname,
-      port,
-      method,
-      path,
-      agent: false,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-    }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => { text += chunk })
-      res.on('end', () => resolve({ status: res.statusCode as number, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
 
 // Each is an admin route (or an admin path) spelled another way: escapes anywhere, either case of hex
 // digit, doubled and trailing slashes.
@@ -75,7 +53,7 @@ t.test('no spelling of an admin path reaches an admin route without the token, a
   for (const [method, path, body] of SPELLINGS) {
     const res = await send(mock.url, method, path, body)
     t.equal(res.status, 401, `${method} ${path}: 401 without the token`)
-    t.matchStrict(JSON.parse(res.body), { error: { status: 401, details: { reason: 'missing-admin-token' } } }, `${method} ${path}: the envelope`)
+    t.matchStrict(res.body, { error: { status: 401, details: { reason: 'missing-admin-token' } } }, `${method} ${path}: the envelope`)
     const wrong = await send(mock.url, method, path, body, { 'x-mock-admin-token': 'guess' })
     t.equal(wrong.status, 401, `${method} ${path}: 401 with a wrong token`)
   }
@@ -86,7 +64,7 @@ t.test('no spelling of an admin path reaches an admin route without the token, a
   t.strictSame(await mock.admin.journal(), journalBefore, 'nothing was cleared, and no admin request was journaled as API traffic')
   const api = await send(mock.url, 'GET', DEPLOYMENT, undefined, { authorization: 'Bearer api' })
   t.equal(api.status, 200, 'the API still answers at once: no latency was set')
-  t.equal(JSON.parse(api.body).data.external.imagePath, 'nginx:kept')
+  t.equal(api.body.data.external.imagePath, 'nginx:kept')
 })
 
 t.test('with the token, the same spellings reach the same routes', async (t) => {
@@ -99,7 +77,7 @@ t.test('with the token, the same spellings reach the same routes', async (t) => 
   t.equal((await send(mock.url, 'POST', '/%5Fmock/reset', undefined, auth)).status, 200)
   const unknown = await send(mock.url, 'GET', '/%5Fmock/nothing-here', undefined, auth)
   t.equal(unknown.status, 404, 'an unknown admin path is a 404 once past the guard')
-  t.hasStrict(JSON.parse(unknown.body), { error: { status: 404, message: 'No admin route GET /%5Fmock/nothing-here. GET /openapi.json lists them (tag "Mock admin")' } })
+  t.hasStrict(unknown.body, { error: { status: 404, message: 'No admin route GET /%5Fmock/nothing-here. GET /openapi.json lists them (tag "Mock admin")' } })
 })
 
 t.test('health stays open under every spelling; other paths are not guarded', async (t) => {
@@ -108,7 +86,7 @@ t.test('health stays open under every spelling; other paths are not guarded', as
   for (const path of ['/_mock/health', '/%5Fmock/health', '//_mock/health', '/_mock/%68ealth']) {
     const res = await send(mock.url, 'GET', path)
     t.equal(res.status, 200, path)
-    t.equal(JSON.parse(res.body).status, 'ok')
+    t.equal(res.body.status, 'ok')
   }
   t.equal((await send(mock.url, 'GET', '/openapi.json')).status, 200, 'the OpenAPI document needs no admin token')
   const api404 = await send(mock.url, 'GET', '/_mocks/state')
