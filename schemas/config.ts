@@ -11,6 +11,13 @@ export const ConfigSchema = Type.Object({
   fixtures: Type.Optional(Type.String({ minLength: 1 })),
   bodyLimit: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body, in bytes' }),
   adminToken: Type.Optional(Type.String({ minLength: 1, description: 'When set, /_mock/* (but health) needs it in x-mock-admin-token' })),
+  allowedHosts: Type.Optional(Type.String({
+    // Comma-separated host names, each `name` or `.name` (with subdomains), or `*`; no ports.
+    pattern: '^(?:\\*|\\.?[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*)(?:,(?:\\*|\\.?[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*))*$',
+    description: 'Host names /_mock answers besides loopback names and addresses, IP literals and single-label names',
+    // What a bad value is told (src/config.ts), in place of the pattern.
+    patternWords: 'must be host names separated by commas, each name, .name (with its subdomains) or *, without a port'
+  })),
   journalSize: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000, description: 'Requests each journal keeps; 0: none' }),
   journalBytes: Type.Integer({ minimum: 0, maximum: 2 ** 40, default: 64 * 1024 * 1024, description: 'Bytes all journals keep together' }),
   isolation: Type.Boolean({ default: false, description: 'One namespace (state, journal) per API token' }),

@@ -6,9 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import swagger from '@fastify/swagger'
-import Fastify, {
-  LogController, type ConnectionError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions
-} from 'fastify'
+import Fastify, { type ConnectionError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Fixtures } from '../schemas/fixtures.js'
 import type { Clock } from './domain/clock.js'
@@ -19,6 +17,7 @@ import { readStateFile, StateSaver } from './domain/persistence.js'
 import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
+import { OneLinePerRequest } from './log.js'
 import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
@@ -45,6 +44,11 @@ export interface AppOptions {
   behaviour?: Omit<ControlOptions, 'clock' | 'faults' | 'rateLimitKeys'>
   /** When set, /_mock/* (except health) needs it in the x-mock-admin-token header. */
   adminToken?: string
+  /**
+   * Host names /_mock answers besides loopback names and addresses, IP literals and single-label names:
+   * `name`, `.name` (it and its subdomains), or `*` (any Host). docs/control-plane.md says why.
+   */
+  allowedHosts?: string[]
   /** Requests each journal keeps (default 1000); 0 turns the journal off. */
   journalSize?: number
   /** Bytes all journals keep together (default 64 MiB); past it, the journal holding the most loses its oldest entries. */
@@ -71,22 +75,6 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     emulator: Emulator
-  }
-}
-
-/**
- * One log line per request, when it completes, instead of Fastify's "incoming" and "completed" pair. Its
- * `reqId` is the `id` of any error envelope sent, so a client's error can be found in the log.
- */
-class OneLinePerRequest extends LogController {
-  override incomingRequest (): void {}
-  override requestCompleted (_error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    request.log.info({
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 1000) / 1000
-    }, 'request')
   }
 }
 
@@ -131,9 +119,6 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     logController: new OneLinePerRequest(),
     genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimit ?? 1048576,
-    // `__proto__` and `constructor.prototype` keys are refused with a 400, never merged.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     // HEAD only where a client may use it, the API's reads (src/routes/api.ts): every route costs start-up.
     exposeHeadRoutes: false,
     // The official client sends `//v1/...` when its host ends in '/' (docs/northflank-contract.md).
@@ -184,7 +169,8 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('mockRawBody', null)
   app.decorateRequest('mockStart', 0)
   app.setValidatorCompiler(validatorCompiler(ajv))
-  // JSON is the only body the API takes: anything else is a 415, not a string to validate.
+  // JSON is the only body the API takes: anything else is a 415, not a string to validate. The parser is
+  // the project's own (src/json.ts), which refuses `__proto__` and `constructor.prototype` keys with a 400.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // parseAs 'string': always text. Kept for the journal (a reference, no copy).
@@ -219,7 +205,12 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   await app.register(apiPlugin(emulator, routes))
   // The control plane, with its own guard and 404.
   await app.register(adminPlugin, {
-    prefix: '/_mock', emulator, adminToken: options.adminToken, routes, streamHeartbeatMs: options.streamHeartbeatMs
+    prefix: '/_mock',
+    emulator,
+    adminToken: options.adminToken,
+    allowedHosts: options.allowedHosts ?? [],
+    routes,
+    streamHeartbeatMs: options.streamHeartbeatMs
   })
   openapiRoutes(app)
   return app

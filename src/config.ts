@@ -15,6 +15,12 @@ export const SETTINGS = {
   logPretty: { flag: 'log-pretty', env: 'LOG_PRETTY', arg: '', help: 'human-readable logs (needs pino-pretty installed)' },
   bodyLimit: { flag: 'body-limit', env: 'NORTHFLANK_MOCK_BODY_LIMIT', arg: 'BYTES', help: 'largest request body accepted' },
   adminToken: { flag: 'admin-token', env: 'NORTHFLANK_MOCK_ADMIN_TOKEN', arg: 'TOKEN', help: '/_mock/* (not health) needs x-mock-admin-token' },
+  allowedHosts: {
+    flag: 'allowed-hosts',
+    env: 'NORTHFLANK_MOCK_ALLOWED_HOSTS',
+    arg: 'LIST',
+    help: 'more host names /_mock answers, comma-separated (.name: with subdomains; *: any)'
+  },
   journalSize: { flag: 'journal-size', env: 'NORTHFLANK_MOCK_JOURNAL_SIZE', arg: 'N', help: 'requests each journal keeps; 0 turns it off' },
   journalBytes: { flag: 'journal-bytes', env: 'NORTHFLANK_MOCK_JOURNAL_BYTES', arg: 'BYTES', help: 'bytes all journals keep together' },
   isolation: { flag: 'isolation', env: 'NORTHFLANK_MOCK_ISOLATION', arg: '', help: 'one state and journal per API token' },
@@ -65,6 +71,7 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
         fixtures: { type: 'string' },
         'body-limit': { type: 'string' },
         'admin-token': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'journal-size': { type: 'string' },
         'journal-bytes': { type: 'string' },
         isolation: { type: 'boolean' },
@@ -97,7 +104,8 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
     const key = error.path.split('/')[1] as keyof Config
     // Every key of the schema has a setting; the schema allows no other.
     const { flag, env: name } = SETTINGS[key]
-    throw new ConfigError(`invalid --${flag} / ${name} (${JSON.stringify(raw[key])}): ${error.message}`)
+    const words = (ConfigSchema.properties[key] as { patternWords?: string }).patternWords
+    throw new ConfigError(`invalid --${flag} / ${name} (${JSON.stringify(raw[key])}): ${words ?? error.message}`)
   }
   return config as Config
 }

@@ -146,8 +146,19 @@ export const Errors = {
       ? 'Unauthorized: the admin token in "x-mock-admin-token" is not valid'
       : 'Unauthorized: this emulator has an admin token; send it as "x-mock-admin-token: <token>"',
     { reason: sent ? 'bad-admin-token' : 'missing-admin-token' }),
+  foreignOrigin: (origin: string) => new ApiError(403,
+    `Forbidden: /_mock refuses requests from web pages of another origin (${shown(origin)}); it answers its own ` +
+      'inspector and clients that send no Origin header (curl, test code, the admin client)',
+    { reason: 'foreign-origin', origin }),
+  foreignHost: (host: string) => new ApiError(403,
+    `Forbidden: /_mock does not answer the host name "${shown(host)}"; it answers loopback names and addresses, IP ` +
+      'literals, single-label names (a compose service) and those given with --allowed-hosts (NORTHFLANK_MOCK_ALLOWED_HOSTS)',
+    { reason: 'foreign-host', host }),
+  conflictingScope: () => new ApiError(400,
+    'The x-mock-namespace header and querystring.token name different namespaces: send one of them',
+    { reason: 'conflicting-scope' }),
   isolationOff: () => new ApiError(400,
-    'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
+    'A namespace scope (x-mock-namespace or querystring.token) needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state',
     { reason: 'isolation-off' }),
   adminRouteNotFound: (method: string, url: string, hints: RouteHint[] = []) => new ApiError(404,
     `No admin route ${method} ${shown(url)}.` + hinted(hints, hintable(url), ' GET /openapi.json lists them (tag "Mock admin")'),

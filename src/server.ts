@@ -82,6 +82,7 @@ async function main (): Promise<void> {
     fixtures,
     bodyLimit: config.bodyLimit,
     adminToken: config.adminToken,
+    allowedHosts: config.allowedHosts?.split(','),
     journalSize: config.journalSize,
     journalBytes: config.journalBytes,
     isolation: config.isolation,

@@ -4,9 +4,10 @@
  * `Started*Container` with accessors). `testcontainers` is an optional peer dependency: only this entry
  * point needs it. The image is built from this repository by `npm run docker:build` (docs/docker.md).
  */
-import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
+import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { createAdminClient, type AdminClient } from './client.js'
+import { hostAllowed } from './routes/admin/callers.js'
 import { VERSION } from './version.js'
 
 /** The image `npm run docker:build` tags: this package's version. */
@@ -17,6 +18,7 @@ const FIXTURES_PATH = '/fixtures/northflank.json'
 
 export class NorthflankMockContainer extends GenericContainer {
   private adminToken: string | undefined
+  private allowedHosts: string[] = []
 
   constructor (image: string = DEFAULT_IMAGE) {
     super(image)
@@ -44,7 +46,18 @@ export class NorthflankMockContainer extends GenericContainer {
     return this.withEnvironment({ NORTHFLANK_MOCK_ISOLATION: String(isolation) })
   }
 
+  /** More host names the control plane answers (docs/control-plane.md): `name`, `.name` or `*`. */
+  withAllowedHosts (...hosts: string[]): this {
+    this.allowedHosts.push(...hosts)
+    return this
+  }
+
   override async start (): Promise<StartedNorthflankMockContainer> {
+    // The control plane answers its own URL: the Docker host's name too, when it is a remote one
+    // (DOCKER_HOST=tcp://docker.example.com:2376) rather than localhost or an address.
+    const host = (await getContainerRuntimeClient()).info.containerRuntime.host
+    const allowed = hostAllowed(host, []) ? this.allowedHosts : [...this.allowedHosts, host]
+    if (allowed.length > 0) this.withEnvironment({ NORTHFLANK_MOCK_ALLOWED_HOSTS: allowed.join(',') })
     return new StartedNorthflankMockContainer(await super.start(), this.adminToken)
   }
 }

@@ -28,6 +28,18 @@ try {
     process.exit(1)
   }
   console.log(`read back ${deployed} (registryProvider ${data.external.registryProvider}): OK`)
+
+  // A test suite beside it reaches the control plane by the same service name.
+  const verified = await fetch(`${host}/_mock/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'POST', service: serviceId, body: { external: { imagePath } }, count: { exactly: 1 } })
+  })
+  if (verified.status !== 200) {
+    console.error(`FAIL: POST ${host}/_mock/verify answered ${verified.status}: ${await verified.text()}`)
+    process.exit(1)
+  }
+  console.log(`verified through ${host}/_mock: OK`)
 } catch (err) {
   // NorthflankApiCallError carries the HTTP status and the emulator's error id; other errors are network ones.
   console.error(`FAIL: ${err.message}${err.status === undefined ? '' : ` (HTTP ${err.status}, id ${err.id})`}`)

@@ -30,7 +30,7 @@ export function findChromium (): string {
  * One headless Chromium with a fresh profile (playwright passes it as --user-data-dir). The networking
  * flags matter on a closed network: without them Chromium's own background connections are refused.
  */
-export async function launchChromium (): Promise<{ context: BrowserContext, close: () => Promise<void> }> {
+export async function launchChromium (extraArgs: string[] = []): Promise<{ context: BrowserContext, close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'northflank-mock-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
@@ -38,7 +38,7 @@ export async function launchChromium (): Promise<{ context: BrowserContext, clos
     viewport: { width: 1280, height: 800 },
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'
+      '--disable-component-update', '--disable-sync', ...extraArgs
     ]
   })
   return {

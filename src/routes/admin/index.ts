@@ -1,9 +1,10 @@
 /**
  * The test control plane under /_mock (not Northflank's API: the emulator's own, in the spirit of
  * WireMock's /__admin and LocalStack's /_localstack), as one plugin registered with `prefix: '/_mock'`.
- * It owns its routes, its admin-token guard and its 404: the guard is a hook of this encapsulation
- * context, so it runs for every route here and for this 404, whatever spelling of the path the router
- * matched (`/%5Fmock/state`, `//_mock/state`…), and for nothing else. Errors use the API's envelope.
+ * It owns its routes, its guards and its 404: the check of who is calling (no other web page, no unknown
+ * host: src/routes/admin/callers.ts) and the admin token are hooks of this encapsulation context, so they
+ * run for every route here and for this 404, whatever spelling of the path the router matched
+ * (`/%5Fmock/state`, `//_mock/state`…), and for nothing else. Errors use the API's envelope.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
@@ -13,6 +14,7 @@ import type { Emulator } from '../../domain/emulator.js'
 import { Errors } from '../../errors.js'
 import { closestRoutes, type KnownRoute } from '../../route-hints.js'
 import { VERSION } from '../../version.js'
+import { callerCheck, type AllowedHosts } from './callers.js'
 import { controlRoutes } from './controls.js'
 import { journalRoutes } from './journal.js'
 import { journalStreamRoutes } from './journal-stream.js'
@@ -36,6 +38,8 @@ export interface AdminOptions {
   emulator: Emulator
   /** When set, every admin route but health and the inspector page needs it in the x-mock-admin-token header. */
   adminToken?: string
+  /** Host names answered besides the defaults (src/routes/admin/callers.ts). */
+  allowedHosts: AllowedHosts
   /** Every route of the app, for the hints of the admin 404. */
   routes: KnownRoute[]
   /** Milliseconds between the journal stream's heartbeats (default 15 s). */
@@ -46,7 +50,11 @@ function digest (value: string): Buffer {
   return createHash('sha256').update(value).digest()
 }
 
-export const adminPlugin = Object.assign(async function adminPlugin (app: FastifyInstance, { emulator, adminToken, routes, streamHeartbeatMs }: AdminOptions): Promise<void> {
+export const adminPlugin = Object.assign(async function adminPlugin (
+  app: FastifyInstance, { emulator, adminToken, allowedHosts, routes, streamHeartbeatMs }: AdminOptions
+): Promise<void> {
+  // First: other web pages are refused before anything else is looked at, the admin token included.
+  app.addHook('onRequest', callerCheck(allowedHosts))
   if (adminToken !== undefined) {
     const expected = digest(adminToken)
     app.addHook('onRequest', function adminGuard (request, _reply, done) {
