@@ -78,7 +78,21 @@ export const JournalStreamQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type JournalStreamQuery = Static<typeof JournalStreamQuerySchema>
 
+/** The header naming an isolation namespace by its API token, as `?token=` does (src/routes/admin/scope.ts). */
+export const NAMESPACE_HEADER = 'x-mock-namespace'
+
+const namespaceHeader = {
+  [NAMESPACE_HEADER]: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Isolation only: the API token whose namespace to use, as `token` does, kept out of the URL'
+  }))
+}
+
+/** The headers of every admin route that takes a namespace scope. */
+export const NamespaceHeadersSchema = Type.Object(namespaceHeader)
+
 export const JournalStreamHeadersSchema = Type.Object({
+  ...namespaceHeader,
   'last-event-id': Type.Optional(Type.String({
     pattern: SEQ_PATTERN,
     description: 'Sent by a reconnecting EventSource: as `since`, and the larger of the two wins'

@@ -4,7 +4,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
+import { NAMESPACE_HEADER, type Health, type JournalEntry, type JournalView, type StateDump } from '../schemas/admin.js'
 import type { ErrorEnvelope } from '../schemas/error.js'
 import type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
 import type { Fixtures } from '../schemas/fixtures.js'
@@ -154,12 +154,14 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
 
   async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
     const search = new URLSearchParams()
-    // Routes that take a namespace have a `token` key here (maybe undefined: the client's scope then).
-    const scoped = 'token' in query ? { ...query, token: query.token ?? options.token } : query
-    for (const [k, v] of Object.entries(scoped)) if (v !== undefined) search.set(k, String(v))
+    // Routes that take a namespace have a `token` key here (maybe undefined: the client's scope then). It
+    // goes in a header, not the URL, which proxies and request logs record.
+    const { token, ...rest } = query
+    const namespace = 'token' in query ? token ?? options.token : undefined
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) search.set(k, String(v))
     const qs = search.toString()
     const target = `${path}${qs === '' ? '' : `?${qs}`}`
-    const { status, text } = await send(method, target, body === undefined ? undefined : JSON.stringify(body))
+    const { status, text } = await send(method, target, body === undefined ? undefined : JSON.stringify(body), namespace)
     let parsed: unknown = text
     try {
       parsed = JSON.parse(text)
@@ -173,15 +175,16 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
    * more than the emulator's own work, and a suite that resets before every test makes many calls. The
    * agent's idle sockets are unref'd, so they never keep a test process alive.
    */
-  function send (method: string, target: string, body: string | undefined): Promise<{ status: number, text: string }> {
+  function send (method: string, target: string, body: string | undefined, namespace: string | number | undefined): Promise<{ status: number, text: string }> {
+    const scoped = namespace === undefined ? headers : { ...headers, [NAMESPACE_HEADER]: String(namespace) }
     return new Promise((resolve, reject) => {
       const req = transport.request(`${url}${target}`, {
         method,
         agent: transport.agent,
         // A length, even 0, so that a bodiless POST is not sent chunked, in two writes.
         headers: body === undefined
-          ? { ...headers, 'content-length': 0 }
-          : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+          ? { ...scoped, 'content-length': 0 }
+          : { ...scoped, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
       }, (res) => {
         let text = ''
         res.setEncoding('utf8')

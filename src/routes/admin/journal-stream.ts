@@ -18,6 +18,7 @@ import type { Emulator } from '../../domain/emulator.js'
 import { matches, view, type Recorded } from '../../domain/journal.js'
 import { Errors } from '../../errors.js'
 import { filterOf } from './journal.js'
+import { scopeOf } from './scope.js'
 
 /** Between two heartbeat comments, so that proxies and clients do not take a quiet stream for a dead one. */
 export const HEARTBEAT_MS = 15_000
@@ -75,7 +76,7 @@ export function journalStreamRoutes (app: FastifyInstance, emulator: Emulator, o
     }
   }, async (request, reply) => {
     const q = request.query
-    const { token } = q
+    const token = scopeOf(request)
     const filter = filterOf(q)
     const after = Math.max(Number(q.since ?? -1), Number(request.headers['last-event-id'] ?? -1))
     // As every admin route: a token scope without isolation is a 400, before anything is sent.

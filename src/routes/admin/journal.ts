@@ -1,16 +1,15 @@
 /**
  * Admin routes for the journal of requests to the emulated API: read (filtered), count and clear, for
- * every namespace or, with `?token=`, for one. Every read says how many entries were dropped since the
+ * every namespace or, with a scope (src/routes/admin/scope.ts), for one. Every read says how many entries were dropped since the
  * journal was last cleared, so a test can tell a complete journal from a truncated one.
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import {
-  ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, JournalQuerySchema, JournalSchema, ScopeQuerySchema, type CountQuery
-} from '../../../schemas/admin.js'
+import { ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, JournalQuerySchema, JournalSchema, ScopeQuerySchema, type CountQuery, NamespaceHeadersSchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import type { Emulator, JournalFilter } from '../../domain/emulator.js'
 import { view } from '../../domain/journal.js'
+import { scopeOf } from './scope.js'
 
 const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
 const tags = [ADMIN_TAG]
@@ -35,16 +34,18 @@ export function journalRoutes (app: FastifyInstance, emulator: Emulator): void {
       description: 'Bounded per namespace in entries and across all of them in bytes; `dropped` counts what was evicted ' +
         'since the journal was last cleared or reset.',
       querystring: JournalQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: JournalSchema, ...errors }
     }
   }, async (request) => {
     const q = request.query
-    let found = emulator.journal(q.token, filterOf(q))
+    const token = scopeOf(request)
+    let found = emulator.journal(token, filterOf(q))
     if (q.limit !== undefined) found = found.slice(Math.max(0, found.length - Number(q.limit)))
     return {
       capacity: emulator.journalSize,
-      total: emulator.journalSizeOf(q.token),
-      dropped: emulator.droppedOf(q.token),
+      total: emulator.journalSizeOf(token),
+      dropped: emulator.droppedOf(token),
       entries: found.map(view)
     }
   })
@@ -56,12 +57,13 @@ export function journalRoutes (app: FastifyInstance, emulator: Emulator): void {
       summary: 'How many journal entries match, e.g. ?method=POST&service=api&status=200',
       description: 'The same filters as GET /_mock/journal; `dropped` as there.',
       querystring: CountQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: CountSchema, ...errors }
     }
-  }, async (request) => ({
-    count: emulator.journal(request.query.token, filterOf(request.query)).length,
-    dropped: emulator.droppedOf(request.query.token)
-  }))
+  }, async (request) => {
+    const token = scopeOf(request)
+    return { count: emulator.journal(token, filterOf(request.query)).length, dropped: emulator.droppedOf(token) }
+  })
 
   admin.delete('/journal', {
     schema: {
@@ -70,7 +72,8 @@ export function journalRoutes (app: FastifyInstance, emulator: Emulator): void {
       summary: 'Clear the journal (of one namespace, with a token)',
       description: 'Also zeroes `dropped`: the journal is complete again.',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: ClearedSchema, ...errors }
     }
-  }, async (request) => ({ cleared: emulator.clearJournal(request.query.token) }))
+  }, async (request) => ({ cleared: emulator.clearJournal(scopeOf(request)) }))
 }

@@ -1,17 +1,18 @@
 /**
  * Admin routes for what the emulated API holds: reset, the state and the fixtures, each for the default
- * namespace or, with `?token=`, for one isolation namespace. Reads never create a namespace (one not made
+ * namespace or, with a scope (src/routes/admin/scope.ts), for one isolation namespace. Reads never create a namespace (one not made
  * yet shows the fixtures' state); writes may, and count against the namespace limit.
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ADMIN_TAG, ResetQuerySchema, ResetResultSchema, ScopeQuerySchema, StateDumpSchema } from '../../../schemas/admin.js'
+import { ADMIN_TAG, ResetQuerySchema, ResetResultSchema, ScopeQuerySchema, StateDumpSchema, NamespaceHeadersSchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { FixturesSchema } from '../../../schemas/fixtures.js'
 import { StateError, type Emulator } from '../../domain/emulator.js'
 import { checkFaultRules } from '../../domain/faults.js'
 import { FixturesError } from '../../domain/fixtures.js'
 import { Errors } from '../../errors.js'
+import { scopeOf } from './scope.js'
 
 const errors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
 const tags = [ADMIN_TAG]
@@ -42,10 +43,12 @@ export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
         'counts, as at start. With token: that namespace\'s state and journal, and its rate-limit count. With project: ' +
         'that project\'s state and journal entries.',
       querystring: ResetQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: ResetResultSchema, ...errors }
     }
   }, async (request) => {
-    const { token, project } = request.query
+    const token = scopeOf(request)
+    const { project } = request.query
     emulator.reset({ token, projectId: project })
     return { reset: { token: token ?? null, project: project ?? null } }
   })
@@ -57,9 +60,10 @@ export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
       summary: 'Everything the emulated API reads and changes, as JSON',
       description: 'With token: that namespace\'s state; a namespace not made yet shows the fixtures\' state (and is not made).',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: StateDumpSchema, ...errors }
     }
-  }, async (request) => emulator.dump(request.query.token))
+  }, async (request) => emulator.dump(scopeOf(request)))
 
   admin.put('/state', {
     schema: {
@@ -68,12 +72,14 @@ export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
       summary: 'Replace the state with a dump, as GET /_mock/state gives it',
       description: 'A snapshot restore: the fixtures a reset returns to stay. A key that differs from its id is a 400 naming it.',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       body: StateDumpSchema,
       response: { 200: StateDumpSchema, ...errors }
     }
   }, async (request) => {
-    asBadRequest(() => emulator.restore(request.body, request.query.token, 'body'))
-    return emulator.dump(request.query.token)
+    const token = scopeOf(request)
+    asBadRequest(() => emulator.restore(request.body, token, 'body'))
+    return emulator.dump(token)
   })
 
   admin.get('/fixtures', {
@@ -83,9 +89,10 @@ export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
       summary: 'The fixtures a reset returns to',
       description: 'With token: those of that namespace (its own loaded fixtures, else the emulator\'s).',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       response: { 200: FixturesSchema, ...errors }
     }
-  }, async (request) => emulator.fixturesOf(request.query.token))
+  }, async (request) => emulator.fixturesOf(scopeOf(request)))
 
   admin.post('/fixtures', {
     schema: {
@@ -95,11 +102,12 @@ export function stateRoutes (app: FastifyInstance, emulator: Emulator): void {
       description: 'They replace the state, the fault rules (unscoped loads only) and what a reset returns to; the journal ' +
         'is kept. Checked in full first: a bad document changes nothing. Answers the new state.',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       body: FixturesSchema,
       response: { 200: StateDumpSchema, ...errors }
     }
   }, async (request) => {
-    const { token } = request.query
+    const token = scopeOf(request)
     const faults = request.body.faults
     asBadRequest(() => {
       // Fault rules are shared by every namespace: a namespace cannot bring its own.

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ADMIN_TAG, ScopeQuerySchema } from '../../../schemas/admin.js'
+import { ADMIN_TAG, ScopeQuerySchema, NamespaceHeadersSchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { VerifyQuerySchema, VerifyResultSchema, type CountExpectation } from '../../../schemas/verify.js'
 import type { Emulator } from '../../domain/emulator.js'
@@ -13,6 +13,7 @@ import {
   compile, countMatches, describeExpectation, holds, matchesQuery, MAX_BODY_DEPTH, MAX_BODY_VALUES, oversizedBody, type Matcher, type Verdict
 } from '../../domain/verify.js'
 import { Errors } from '../../errors.js'
+import { scopeOf } from './scope.js'
 
 /** Whether more requests could still make a failed expectation hold (not when too many matched already). */
 function couldStillHold (count: CountExpectation | undefined, matched: number): boolean {
@@ -69,11 +70,12 @@ export function verifyRoutes (app: FastifyInstance, emulator: Emulator): void {
         'headers) and compares the count with `count`. 200 with the count when it holds; otherwise 406 saying what was ' +
         'expected and seen, with up to 5 near misses and whether the journal dropped entries.',
       querystring: ScopeQuerySchema,
+      headers: NamespaceHeadersSchema,
       body: VerifyQuerySchema,
       response: { 200: VerifyResultSchema, 406: ErrorEnvelopeSchema, '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema }
     }
   }, async (request, reply) => {
-    const { token } = request.query
+    const token = scopeOf(request)
     const query = request.body
     for (const [name, value] of Object.entries(query.headers ?? {})) {
       if (name.toLowerCase() === 'authorization' && value !== 'Bearer ***' && value !== '***') throw Errors.authorizationNotMatchable()

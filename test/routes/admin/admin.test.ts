@@ -123,7 +123,7 @@ t.test('POST /_mock/reset', async (t) => {
     await post(app, DEPLOYMENT_URL, nginx('kept'))
     const res = await admin(app, 'POST', '/_mock/reset?token=a')
     t.equal(res.statusCode, 400)
-    t.hasStrict(res.json().error, { message: 'querystring.token: a token scope needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state', details: { reason: 'isolation-off' } })
+    t.hasStrict(res.json().error, { message: 'A namespace scope (x-mock-namespace or querystring.token) needs isolation (--isolation / NORTHFLANK_MOCK_ISOLATION); without it every token shares one state', details: { reason: 'isolation-off' } })
     t.equal((await readBack(app)).external.imagePath, 'nginx:kept')
     for (const url of ['/_mock/state?token=a', '/_mock/fixtures?token=a', '/_mock/journal?token=a', '/_mock/journal/count?token=a']) {
       t.equal((await admin(app, 'GET', url)).statusCode, 400, url)

@@ -6,9 +6,9 @@
  * holds it in one), run in strict mode; test/routes/ui.browser.test.ts runs it in Chromium and fails on
  * any error it throws.
  *
- * What it does: streams the journal from GET /_mock/journal/stream with fetch (so the admin token goes in
- * a header, never in a URL that the request log would record), newest first, filtered in the page;
- * reads the state and the controls, refetched shortly after new entries and every few seconds while the
+ * What it does: streams the journal from GET /_mock/journal/stream with fetch (so the admin token and the
+ * namespace's API token go in headers, never in a URL that a log would record), newest first, filtered in
+ * the page; reads the state and the controls, refetched shortly after new entries and every few seconds while the
  * page is visible (never while hidden); asks for the admin token when the emulator answers 401.
  */
 export const SCRIPT = String.raw`
@@ -52,9 +52,9 @@ export const SCRIPT = String.raw`
 
   var namespace = session.get(NAMESPACE_KEY);
   var isolation = false;
+  /** A call that acts on the selected namespace: it names it in a header, never in the URL (an API token). */
   function scoped (path) {
-    if (!namespace) return path;
-    return path + (path.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(namespace);
+    return { path: path, scoped: true };
   }
 
   /** What the banner says, and who said it: a refresh clears its own message once it works again. */
@@ -99,12 +99,17 @@ export const SCRIPT = String.raw`
 
   $('token-cancel').addEventListener('click', function () { $('token-dialog').close('cancel'); });
 
-  /** A call to the admin API, with the admin token when one is kept; a 401 asks for it and tries again. */
-  async function call (method, path, signal) {
+  /**
+   * A call to the admin API (a path, or what scoped() makes of one), with the admin token when one is kept;
+   * a 401 asks for it and tries again.
+   */
+  async function call (method, target, signal) {
+    var path = typeof target === 'string' ? target : target.path;
     for (;;) {
       var headers = {};
       var token = session.get(TOKEN_KEY);
       if (token) headers['x-mock-admin-token'] = token;
+      if (typeof target !== 'string' && namespace) headers['x-mock-namespace'] = namespace;
       var res = await fetch(path, { method: method, headers: headers, signal: signal, cache: 'no-store' });
       if (res.status !== 401) return res;
       var reason = '';
@@ -116,9 +121,10 @@ export const SCRIPT = String.raw`
     }
   }
 
-  async function getJson (path) {
-    var res = await call('GET', path);
+  async function getJson (target) {
+    var res = await call('GET', target);
     var body = await res.json();
+    var path = typeof target === 'string' ? target : target.path;
     if (!res.ok) throw new Error('GET ' + path + ': ' + res.status + ' ' + ((body.error && body.error.message) || ''));
     return body;
   }
