@@ -237,6 +237,98 @@ async function adversarial (server: Server): Promise<Array<{ name: string, bytes
   return out
 }
 
+/** One request over its own socket; resolves with its status and the ms from sending to the end of the answer. */
+function timed (port: number, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number, ms: number }> {
+  const t0 = process.hrtime.bigint()
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      method,
+      path,
+      agent: false,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+    }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Math.round(Number(process.hrtime.bigint() - t0) / 1e4) / 100 }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+interface HostileRow {
+  name: string
+  status: number
+  /** Median and slowest answer to the hostile request. */
+  ms: number
+  maxMs: number
+  /** Median and slowest answer to a normal request sent right after it, while it was being answered. */
+  normalMs: number
+  normalMaxMs: number
+}
+
+/** The worst glob a fault rule or a verify may hold: blocks of `*a*` that nearly match a path of a's. */
+const WORST_GLOB = `/**/${Array.from({ length: 13 }, () => '*a*').join('/')}/b/**`
+/** The longest path a glob is tried on: 64 segments. */
+const LONGEST_GLOBBED = '/a'.repeat(64)
+
+/**
+ * What a client controls at its worst (docs/performance.md, "Hostile inputs"): each shape sent `times`
+ * times, each time with a normal request (GET service) sent right behind it on another socket, whose
+ * answer shows whether the hostile one held the event loop. The emulator is reset afterwards.
+ */
+async function hostile (server: Server, times = 7): Promise<{ alone: { ms: number, maxMs: number }, rows: HostileRow[] }> {
+  const port = server.port
+  const normal = () => timed(port, 'GET', SERVICE, undefined, HEADERS)
+  const admin = (method: string, path: string, body?: unknown) => timed(port, method, path, body === undefined ? undefined : JSON.stringify(body))
+  const alone: number[] = []
+  for (let i = 0; i < times * 3; i++) alone.push((await normal()).ms)
+  const shapes: Array<{ name: string, send: () => Promise<{ status: number, ms: number }>, before?: () => Promise<unknown> }> = [
+    { name: '404, 8000 segments', send: () => timed(port, 'GET', '/a'.repeat(8000), undefined, HEADERS) },
+    { name: '404, one 15000-character segment', send: () => timed(port, 'GET', `/${'a'.repeat(15_000)}`, undefined, HEADERS) },
+    { name: '404, 32 near-miss segments', send: () => timed(port, 'GET', `/v1${'/projectz/servicez'.repeat(15)}/deploymnt`, undefined, HEADERS) },
+    { name: '/_mock 404, 8000 segments', send: () => admin('GET', `/_mock${'/a'.repeat(8000)}`) },
+    {
+      name: 'API request, 100 worst-glob fault rules',
+      before: async () => { for (let i = 0; i < 100; i++) await admin('POST', '/_mock/faults', { match: { path: WORST_GLOB }, action: { status: 503 } }) },
+      send: () => timed(port, 'GET', LONGEST_GLOBBED, undefined, HEADERS)
+    },
+    {
+      name: 'verify, worst glob and 1000-value body, full journal',
+      before: async () => {
+        await admin('DELETE', '/_mock/faults')
+        // A full journal (1000 entries) of the longest paths a glob is tried on, each nearly matching.
+        for (let i = 0; i < 1000; i++) await timed(port, 'GET', `${LONGEST_GLOBBED.slice(0, -2)}/a${i}`, undefined, HEADERS)
+      },
+      send: () => admin('POST', '/_mock/verify', {
+        path: WORST_GLOB,
+        body: Object.fromEntries(Array.from({ length: 999 }, (_, i) => [`k${i}`, i])),
+        count: { atLeast: 1 }
+      })
+    }
+  ]
+  const rows: HostileRow[] = []
+  for (const shape of shapes) {
+    await shape.before?.()
+    const answers: number[] = []
+    const meanwhile: number[] = []
+    let status = 0
+    for (let i = 0; i < times; i++) {
+      const [h, n] = await Promise.all([shape.send(), new Promise<{ status: number, ms: number }>((resolve, reject) => {
+        // Sent once the hostile request is on its way: behind it in the event loop's queue.
+        setImmediate(() => { normal().then(resolve, reject) })
+      })])
+      status = h.status
+      answers.push(h.ms)
+      meanwhile.push(n.ms)
+    }
+    rows.push({ name: shape.name, status, ms: median(answers), maxMs: Math.max(...answers), normalMs: median(meanwhile), normalMaxMs: Math.max(...meanwhile) })
+  }
+  await admin('POST', '/_mock/reset')
+  return { alone: { ms: median(alone), maxMs: Math.max(...alone) }, rows }
+}
+
 async function main (): Promise<void> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run "npm run build" first (npm run bench does)`)
   console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); ` +
@@ -295,6 +387,8 @@ async function main (): Promise<void> {
     const sustained = results.reduce((n, r) => n + r.servers.emulator.requests, 0)
     const rssAfter = rssMB(emulator)
     const worst = await adversarial(emulator)
+    console.log('  hostile inputs: paths, globs and verify queries at their worst, each with a normal request behind it…')
+    const hostileInputs = await hostile(emulator)
     for (const server of servers.filter((x) => x !== emulator)) await stop(server)
 
     console.log('  a fresh emulator per test: startMock() + close() and admin.reset(), in this process…')
@@ -323,7 +417,7 @@ async function main (): Promise<void> {
       }
     }
 
-    report({ startup, startupCpu, load: { rssAtStart, rssAfter, sustained, results, worst, journalMemory, perTest }, million })
+    report({ startup, startupCpu, load: { rssAtStart, rssAfter, sustained, results, worst, hostile: hostileInputs, journalMemory, perTest }, million })
   } finally {
     for (const server of servers) await stop(server)
   }
@@ -448,6 +542,7 @@ interface LoadRun {
   sustained: number
   results: Result_[]
   worst: Array<{ name: string, bytes: number, status: number, ms: number }>
+  hostile: { alone: { ms: number, maxMs: number }, rows: HostileRow[] }
   journalMemory: JournalMemory
   perTest: PerTest
 }
@@ -507,6 +602,21 @@ function report (r: {
       `${(worst.ms / (worst.bytes / 1024)).toFixed(3)} ms per KiB, round trip included`)
     for (const w of load.worst) console.log(`  ${w.name.padEnd(40)} ${w.status} ${pad(w.ms.toFixed(1), 7)} ms`)
 
+    const { alone, rows } = load.hostile
+    console.log(`\nhostile inputs (median and slowest of ${rows.length > 0 ? 7 : 0}); a normal GET alone: ${alone.ms} ms (slowest ${alone.maxMs})`)
+    console.log(`  ${'shape'.padEnd(52)} status  answer (max)      a GET behind it (max)`)
+    for (const h of rows) {
+      console.log(`  ${h.name.padEnd(52)} ${h.status}  ${ms(h.ms)} (${ms(h.maxMs)})  ${ms(h.normalMs)} (${ms(h.normalMaxMs)})`)
+    }
+    targets.push(
+      { target: 'hostile inputs: each answered in ≤ 20 ms (median)', value: `${Math.max(...rows.map((h) => h.ms))} ms`, met: rows.every((h) => h.ms <= 20) },
+      {
+        target: 'hostile inputs: a normal request behind one answered ≤ 20 ms later than alone (median)',
+        value: `+${Math.round((Math.max(...rows.map((h) => h.normalMs)) - alone.ms) * 100) / 100} ms`,
+        met: rows.every((h) => h.normalMs - alone.ms <= 20)
+      }
+    )
+
     const external = load.results.find((x) => x.scenario === 'external')
     if (external !== undefined) {
       targets.push(
@@ -542,6 +652,7 @@ function report (r: {
     journalMemory: load?.journalMemory,
     perTest: load?.perTest,
     adversarial: load?.worst,
+    hostile: load?.hostile,
     million: r.million,
     targets
   }

@@ -53,3 +53,17 @@ t.test('the usage text shows each setting\'s variable and the schema\'s default'
   }
   t.matchStrict(USAGE, / PORT \(8080\)$/m)
 })
+
+t.test('--allowed-hosts takes host names separated by commas, .name and *, and refuses a port in words', async (t) => {
+  const config = parseConfig(['--allowed-hosts', 'mock.internal,.example.com,*'], {})
+  t.equal(config !== 'help' && config !== 'version' ? config.allowedHosts : undefined, 'mock.internal,.example.com,*')
+  const fromEnv = parseConfig([], { NORTHFLANK_MOCK_ALLOWED_HOSTS: 'northflank-mock.ci.svc.cluster.local' })
+  t.equal(fromEnv !== 'help' && fromEnv !== 'version' ? fromEnv.allowedHosts : undefined, 'northflank-mock.ci.svc.cluster.local')
+  for (const bad of ['mock.internal:8080', 'a,,b', 'a b', 'http://mock.internal']) {
+    t.throws(() => parseConfig(['--allowed-hosts', bad], {}), {
+      name: 'ConfigError',
+      message: `invalid --allowed-hosts / NORTHFLANK_MOCK_ALLOWED_HOSTS (${JSON.stringify(bad)}): must be host names separated by commas, ` +
+        'each name, .name (with its subdomains) or *, without a port'
+    }, bad)
+  }
+})

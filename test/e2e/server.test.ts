@@ -8,6 +8,7 @@ import t from 'tap'
 import { VERSION } from '../../src/version.js'
 import { spawnCli } from '../support/cli.js'
 import { richFixtures } from '../support/fixtures/rich.js'
+import { send } from '../support/raw.js'
 
 async function output (child: ReturnType<typeof spawnCli>) {
   let stdout = ''
@@ -22,7 +23,7 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, nothing 
   const dir = mkdtempSync(join(tmpdir(), 'nf-server-'))
   const fixtures = join(dir, 'fixtures.json')
   writeFileSync(fixtures, JSON.stringify(richFixtures()))
-  const child = spawnCli(['--port', '0', '--fixtures', fixtures], { HOST: '127.0.0.1' })
+  const child = spawnCli(['--port', '0', '--fixtures', fixtures], { HOST: '127.0.0.1', NORTHFLANK_MOCK_ALLOWED_HOSTS: 'mock.internal' })
   t.teardown(() => { child.kill('SIGKILL') })
   let stderr = ''
   child.stderr.on('data', (d) => { stderr += String(d) })
@@ -48,6 +49,8 @@ t.test('starts, logs its URL, serves, writes one JSON line per request, nothing 
   t.matchStrict(JSON.parse(line), { msg: 'request', method: 'GET', statusCode: 200 })
   // Answers whose schemas carry if/then blocks, serialized for the first time.
   for (const path of ['/_mock/fixtures', '/openapi.json']) t.equal((await fetch(url + path)).status, 200, path)
+  t.equal((await send(url, 'GET', '/_mock/health', undefined, { host: 'mock.internal' })).status, 200, 'a host of NORTHFLANK_MOCK_ALLOWED_HOSTS')
+  t.equal((await send(url, 'GET', '/_mock/health', undefined, { host: 'other.internal' })).status, 403, 'and no other')
 
   child.kill('SIGTERM')
   const [code] = await once(child, 'exit')

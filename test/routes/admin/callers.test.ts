@@ -46,6 +46,7 @@ t.test('origins: the same host and port as the request, or a listed host; never 
   t.equal(originAllowed('https://mock.example.com', '10.0.0.7:8080', ['.example.com']), true, 'a listed host, behind a proxy')
   t.equal(originAllowed('https://evil.example', 'mock.example', ['*']), false, '* allows any Host, never any other Origin')
   t.equal(originAllowed('http://localhost:8080', undefined, []), false, 'no Host to compare with')
+  t.equal(originAllowed('http://a', 'a b', ['*']), false, 'a Host that is no authority (let through by *) is no origin\'s')
 })
 
 t.test('cross-site attempts to reset or change the emulator change nothing', async (t) => {
