@@ -46,7 +46,7 @@ export function mulberry32 (seed: number): () => number {
  * emulated route has, is matched by exact patterns only. With globs of at most 16 segments
  * (PathGlobSchema), one match then tests at most about a thousand segments, whatever the pattern and path.
  */
-export const GLOB_PATH_LIMIT = { characters: 2048, segments: 64 }
+export const GLOB_PATH_LIMIT = { characters: 2048, segments: 32 }
 
 /**
  * A path pattern: exact unless it holds `*`. `*` matches any characters within one segment, `**` as a

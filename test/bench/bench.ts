@@ -270,8 +270,8 @@ interface HostileRow {
 
 /** The worst glob a fault rule or a verify may hold: blocks of `*a*` that nearly match a path of a's. */
 const WORST_GLOB = `/**/${Array.from({ length: 13 }, () => '*a*').join('/')}/b/**`
-/** The longest path a glob is tried on: 64 segments. */
-const LONGEST_GLOBBED = '/a'.repeat(64)
+/** The longest path a glob is tried on: 32 segments. */
+const LONGEST_GLOBBED = '/a'.repeat(32)
 
 /**
  * What a client controls at its worst (docs/performance.md, "Hostile inputs"): each shape sent `times`

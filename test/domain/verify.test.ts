@@ -28,9 +28,19 @@ t.test('the fast matcher agrees with the comparison that lists differences, on g
       : expected
     const r = rec(actual)
     const m = compile({ body: query })
-    const { differences } = compare(r, m)
-    return matchesQuery(r, m) === (differences.length === 0)
+    const { count, differences } = compare(r, m)
+    return matchesQuery(r, m) === (count === 0) && (count === 0) === (differences.length === 0)
   }), { seed: 20261202, numRuns: 2000 })
+})
+
+t.test('a near miss counts every difference but keeps the first ten, written out only then', async (t) => {
+  const query = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, i]))
+  const { count, differences, similarity } = compare(rec({ other: true }), compile({ body: query }))
+  t.equal(count, 25)
+  t.strictSame(differences, Array.from({ length: 10 }, (_, i) => ({ field: `body.k${i}`, expected: i })))
+  t.equal(similarity, 0)
+  const deep = compare(rec({ a: { 'b c': 1 } }), compile({ method: 'GET', body: { a: { 'b c': 2 } } }))
+  t.strictSame(deep.differences, [{ field: 'method', expected: 'GET', actual: 'POST' }, { field: 'body.a["b c"]', expected: 2, actual: 1 }])
 })
 
 t.test('objects match as subsets, recursively; arrays and scalars by equality', async (t) => {
