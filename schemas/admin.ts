@@ -8,6 +8,7 @@ import { BuildpackConfigSchema, DockerConfigSchema } from './deployment.js'
 import { TokenFixtureSchema } from './fixtures.js'
 import { BUILD_SERVICE_ID_PATTERN } from './patterns.js'
 import { MethodSchema, RolloutStateSchema } from './faults.js'
+import { JOB_TYPES, type JobType } from './job.js'
 import { SERVICE_TYPES, type ServiceType } from './service.js'
 
 export const ADMIN_TAG = 'Mock admin'
@@ -55,6 +56,7 @@ const journalFilters = {
   method: Type.Optional(MethodSchema('HTTP method')),
   project: Type.Optional(Type.String({ minLength: 1, description: 'The projectId path parameter' })),
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
+  job: Type.Optional(Type.String({ minLength: 1, description: 'The jobId path parameter' })),
   status: Type.Optional(Type.String({ pattern: STATUS_PATTERN, description: 'The HTTP status answered, e.g. 200; 0: dropped connections' }))
 }
 
@@ -194,11 +196,28 @@ export const ServiceStateSchema = Type.Object({
 }, { additionalProperties: false })
 export type ServiceState = Static<typeof ServiceStateSchema>
 
+export const JobStateSchema = Type.Object({
+  id: StateId,
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  jobType: Type.Unsafe<JobType>({ type: 'string', enum: [...JOB_TYPES] }),
+  tags: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  schedule: Type.Optional(Type.String({ description: 'Cron jobs: the schedule' })),
+  deployment: Type.Object({
+    source: Type.Optional(ImageSourceStateSchema),
+    docker: DockerStored,
+    buildpack: BuildpackStored
+  }, { additionalProperties: false, description: 'What the next run uses' })
+}, { additionalProperties: false })
+export type JobState = Static<typeof JobStateSchema>
+
 export const ProjectStateSchema = Type.Object({
   id: StateId,
   name: Type.String(),
   region: Type.String(),
-  services: keyedById(ServiceStateSchema, 'Keyed by service id')
+  services: keyedById(ServiceStateSchema, 'Keyed by service id'),
+  jobs: Type.Optional(keyedById(JobStateSchema, 'Keyed by job id; absent: none'))
 }, { additionalProperties: false })
 export type ProjectState = Static<typeof ProjectStateSchema>
 

@@ -1,9 +1,12 @@
 /**
- * The body of POST /v1/projects/{projectId}/services/{serviceId}/deployment, as TypeBox schemas.
+ * The body of POST /v1/projects/{projectId}/services/{serviceId}/deployment and of POST
+ * /v1/projects/{projectId}/jobs/{jobId}/deployment, as TypeBox schemas.
  *
  * Emitted JSON equals the verbatim wire schema (docs/northflank-contract.md, "The request body"; kept as
  * schemas/upstream/… by the drift guard) plus two things: descriptions from the docs page, and `allOf` if/then blocks for the fields the
- * docs require in words ("Required in case where `configType` is …").
+ * docs require in words ("Required in case where `configType` is …"). The two endpoints' wire schemas are
+ * the same (test/contract/wire-schema.test.ts fails the day they differ), so they share every part but the
+ * one description that differs upstream.
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { BUILD_SERVICE_ID_PATTERN, CREDENTIALS_PATTERN, IMAGE_PATH_PATTERN } from './patterns.js'
@@ -118,6 +121,18 @@ export const UpdateDeploymentBodySchema = Type.Unsafe<ExternalDeployment | Inter
   oneOf: DEPLOYMENT_VARIANTS
 })
 export type UpdateDeploymentBody = Static<typeof UpdateDeploymentBodySchema>
+
+/** The job endpoint's third variant: the service's, but for its description, which upstream ends with a period. */
+export const UnchangedJobDeploymentSchema = Type.Object(UnchangedDeploymentSchema.properties, {
+  additionalProperties: false,
+  description: "Don't modify the deployment."
+})
+
+/** The job endpoint's variants, in the same order: `variantOf` chooses among them too. */
+export const JOB_DEPLOYMENT_VARIANTS = [ExternalDeploymentSchema, InternalDeploymentSchema, UnchangedJobDeploymentSchema]
+
+/** The body of POST …/jobs/{jobId}/deployment: the same bodies as the service endpoint's. */
+export const UpdateJobDeploymentBodySchema = Type.Unsafe<UpdateDeploymentBody>({ oneOf: JOB_DEPLOYMENT_VARIANTS })
 
 /**
  * Which variant a body means: only the external variant allows `external`, only the internal one

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema, ExternalSourceSchema, InternalSourceSchema } from './deployment.js'
 import { FaultRuleInputSchema } from './faults.js'
+import { JOB_TYPES, type JobType } from './job.js'
 import { BUILD_SERVICE_ID_PATTERN } from './patterns.js'
 
 const Id = (description: string) => Type.String({ pattern: BUILD_SERVICE_ID_PATTERN, minLength: 1, maxLength: 54, description })
@@ -44,11 +45,32 @@ export const ServiceFixtureSchema = Type.Object({
 }, { additionalProperties: false })
 export type ServiceFixture = Static<typeof ServiceFixtureSchema>
 
+export const JobFixtureSchema = Type.Object({
+  id: Id('Job id'),
+  name: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  jobType: Type.Unsafe<JobType>({ type: 'string', enum: [...JOB_TYPES] }),
+  /** Cron jobs only: the schedule GET job shows (default `0 * * * *`). */
+  schedule: Type.Optional(Type.String({ minLength: 1 })),
+  tags: Type.Optional(Type.Array(Type.String())),
+  createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+  /** What the job's next run uses: external or internal (exactly one), as the update body writes them. */
+  deployment: Type.Object({
+    external: Type.Optional(ExternalSourceSchema),
+    internal: Type.Optional(InternalSourceSchema),
+    docker: Type.Optional(DockerConfigSchema),
+    buildpack: Type.Optional(BuildpackConfigSchema)
+  }, { additionalProperties: false })
+}, { additionalProperties: false })
+export type JobFixture = Static<typeof JobFixtureSchema>
+
 export const ProjectFixtureSchema = Type.Object({
   id: Id('Project id'),
   name: Type.Optional(Type.String()),
   region: Type.Optional(Type.String({ minLength: 1 })),
-  services: Type.Array(ServiceFixtureSchema)
+  services: Type.Array(ServiceFixtureSchema),
+  /** Jobs; absent: none. */
+  jobs: Type.Optional(Type.Array(JobFixtureSchema))
 }, { additionalProperties: false })
 export type ProjectFixture = Static<typeof ProjectFixtureSchema>
 

@@ -13,3 +13,14 @@ export const TeamServiceParamsSchema = Type.Object({
   ...ServiceParamsSchema.properties
 })
 export type TeamServiceParams = Static<typeof TeamServiceParamsSchema>
+
+export const JobParamsSchema = Type.Object({
+  projectId: Type.String({ description: 'ID of the project' }),
+  jobId: Type.String({ description: 'ID of the job' })
+})
+export type JobParams = Static<typeof JobParamsSchema>
+
+export const TeamJobParamsSchema = Type.Object({
+  teamId: Type.String({ description: 'ID of the team' }),
+  ...JobParamsSchema.properties
+})

@@ -7,19 +7,20 @@ import { Type, type Static } from '@sinclair/typebox'
 import { BuildpackConfigSchema, DockerConfigSchema } from './deployment.js'
 
 // The run configurations as stored and read back: the request shapes without the if/then rules.
-const DockerRead = Type.Object(DockerConfigSchema.properties)
-const BuildpackRead = Type.Object(BuildpackConfigSchema.properties)
+export const DockerRead = Type.Object(DockerConfigSchema.properties)
+export const BuildpackRead = Type.Object(BuildpackConfigSchema.properties)
+export const StorageRead = Type.Object({ ephemeralStorage: Type.Object({ storageSize: Type.Integer() }) })
 
 export const REGISTRY_PROVIDERS = ['acr', 'ecr', 'gar', 'dockerhub', 'dhi', 'github', 'gitlab', 'custom', 'legacy'] as const
 export type RegistryProvider = typeof REGISTRY_PROVIDERS[number]
 
-const ExternalRead = Type.Object({
+export const ExternalRead = Type.Object({
   imagePath: Type.String(),
   registryProvider: Type.Unsafe<RegistryProvider>({ type: 'string', enum: [...REGISTRY_PROVIDERS] }),
   privateImage: Type.Boolean()
 })
 
-const internalFields = {
+export const internalFields = {
   nfObjectId: Type.String({ description: 'ID of the build service' }),
   nfObjectType: Type.Literal('service'),
   repository: Type.String(),
@@ -33,7 +34,7 @@ const common = {
   instances: Type.Optional(Type.Integer()),
   docker: Type.Optional(DockerRead),
   buildpack: Type.Optional(BuildpackRead),
-  storage: Type.Optional(Type.Object({ ephemeralStorage: Type.Object({ storageSize: Type.Integer() }) }))
+  storage: Type.Optional(StorageRead)
 }
 
 export const DeploymentReadSchema = Type.Object({

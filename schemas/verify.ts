@@ -24,6 +24,7 @@ export const VerifyQuerySchema = Type.Object({
   path: Type.Optional(PathGlobSchema('Path without the query string: exact, or a glob as in fault rules (* within a segment, ** across segments)')),
   project: Type.Optional(Type.String({ minLength: 1, description: 'The projectId path parameter' })),
   service: Type.Optional(Type.String({ minLength: 1, description: 'The serviceId path parameter' })),
+  job: Type.Optional(Type.String({ minLength: 1, description: 'The jobId path parameter' })),
   status: Type.Optional(Type.Integer({ minimum: 0, maximum: 599, description: 'The status answered; 0: a dropped connection' })),
   body: Type.Optional(Type.Unknown({
     description: 'A JSON value the recorded body must contain: objects match as subsets, recursively; arrays and scalars by equality. ' +
@@ -47,7 +48,7 @@ export const VerifyResultSchema = Type.Object({
 }, { description: 'The expectation holds' })
 
 export const DifferenceSchema = Type.Object({
-  field: Type.String({ description: 'method, path, project, service, status, headers.<name>, or body.<path>' }),
+  field: Type.String({ description: 'method, path, project, service, job, status, headers.<name>, or body.<path>' }),
   expected: Type.Unknown(),
   actual: Type.Optional(Type.Unknown({ description: 'Absent when the request has no such field' }))
 })

@@ -31,6 +31,8 @@ export interface JournalFilter extends Scope {
   project?: string
   /** The serviceId path parameter. */
   service?: string
+  /** The jobId path parameter. */
+  job?: string
   /** The HTTP status answered. */
   status?: number
 }
@@ -83,6 +85,7 @@ function describeQuery (q: VerifyQuery): string {
   const parts = [q.method?.toUpperCase() ?? 'any method', q.path ?? 'any path']
   if (q.project !== undefined) parts.push(`project=${q.project}`)
   if (q.service !== undefined) parts.push(`service=${q.service}`)
+  if (q.job !== undefined) parts.push(`job=${q.job}`)
   if (q.status !== undefined) parts.push(`status=${q.status}`)
   for (const [name, value] of Object.entries(q.headers ?? {})) parts.push(`${name.toLowerCase()}: ${value}`)
   if (q.body !== undefined) parts.push(`body ⊇ ${JSON.stringify(q.body)}`)
@@ -198,7 +201,7 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
   }
 
   const filterQuery = (f: JournalOptions = {}): Query => ({
-    token: f.token, method: f.method, project: f.project, service: f.service, status: f.status, limit: f.limit
+    token: f.token, method: f.method, project: f.project, service: f.service, job: f.job, status: f.status, limit: f.limit
   })
 
   return {

@@ -87,9 +87,15 @@ export const Errors = {
   // The 404s name what exists when it is short to say (`projects`: those the caller may learn of).
   projectNotFound: (projectId: string, projects?: readonly string[]) => new ApiError(404,
     `Project "${projectId}" not found${known('projects', projects)}`, { projectId, ...knownDetails(projects) }),
-  serviceNotFound: (projectId: string, serviceId: string, services?: readonly string[]) => new ApiError(404,
-    `Service "${serviceId}" not found in project "${projectId}"${known('its services', services)}`,
+  // `isJob`/`isService`: the id is the project's other kind of resource, as sent to the wrong route.
+  serviceNotFound: (projectId: string, serviceId: string, services?: readonly string[], isJob = false) => new ApiError(404,
+    `Service "${serviceId}" not found in project "${projectId}"${known('its services', services)}` +
+      (isJob ? `; "${serviceId}" is a job: use /v1/projects/${projectId}/jobs/${serviceId}` : ''),
     { projectId, serviceId, ...knownDetails(services) }),
+  jobNotFound: (projectId: string, jobId: string, jobs?: readonly string[], isService = false) => new ApiError(404,
+    `Job "${jobId}" not found in project "${projectId}"${known('its jobs', jobs)}` +
+      (isService ? `; "${jobId}" is a service: use /v1/projects/${projectId}/services/${jobId}` : ''),
+    { projectId, jobId, ...knownDetails(jobs) }),
   buildServiceNotFound: (projectId: string, id: string, buildServices?: readonly string[]) => new ApiError(404,
     `body.internal.id: no build service "${id}" in project "${projectId}"${known('its build services', buildServices)}`,
     { projectId, buildServiceId: id, ...knownDetails(buildServices) }),
@@ -104,10 +110,10 @@ export const Errors = {
     `body.internal.${field} is "${sent}" but build "${buildId}" is of ${field === 'branch' ? 'branch' : 'commit'} "${actual}"`,
     { field, buildId, sent, actual }),
   // The body is valid (every internal field is optional on the wire) but does not fit this service: 409.
-  buildServiceRequired: (serviceId: string, projectId: string, buildServices: readonly string[]) => new ApiError(409,
-    `body.internal.id is required: service "${serviceId}" does not deploy from a build service yet, so name the one ` +
+  buildServiceRequired: (kind: 'service' | 'job', id: string, projectId: string, buildServices: readonly string[]) => new ApiError(409,
+    `body.internal.id is required: ${kind} "${id}" does not deploy from a build service yet, so name the one ` +
       `to deploy from${known(`build services in project "${projectId}"`, buildServices)}`,
-    { serviceId, field: 'body.internal.id', ...knownDetails(buildServices) }),
+    { [`${kind}Id`]: id, field: 'body.internal.id', ...knownDetails(buildServices) }),
   imageSourceFixed: (serviceId: string, serviceType: string) => new ApiError(409,
     `Service "${serviceId}" is a ${serviceType} service: only deployment services can change their image source ` +
       '(external or internal)', { serviceId, serviceType }),
@@ -124,8 +130,9 @@ export const Errors = {
     `No route ${method} ${shown(url)}.` + hinted(hints, hintable(url), '') +
       (notEmulated === undefined ? '' : ` (Northflank's ${notEmulated} is not emulated)`),
     { method, url, hints }),
-  methodNotAllowed: (method: string, url: string, allowed: string[]) => new ApiError(405,
-    `Method ${method} is not allowed on ${shown(url)}; use ${allowed.join(' or ')}`, { method, allowed },
+  methodNotAllowed: (method: string, url: string, allowed: string[], notEmulated?: string) => new ApiError(405,
+    `Method ${method} is not allowed on ${shown(url)}; use ${allowed.join(' or ')}` +
+      (notEmulated === undefined ? '' : ` (Northflank's ${notEmulated} is not emulated)`), { method, allowed },
     { allow: allowed.join(', ') }),
   emptyBody: () => new ApiError(400,
     'Request body is empty: send a JSON object (the smallest valid one is {})', { reason: 'empty-body' }),

@@ -19,8 +19,8 @@ export const openapiOptions: SwaggerOptions = {
     info: {
       title: 'northflank-mock',
       version: VERSION,
-      description: 'A local emulator of Northflank\'s "Update service deployment" API and the two read endpoints ' +
-        'that show its effect. Every non-200 answer is Northflank\'s error envelope.',
+      description: 'A local emulator of Northflank\'s "Update service deployment" and "Update job deployment" API and ' +
+        'the read endpoints that show their effect. Every non-200 answer is Northflank\'s error envelope.',
       // The project's name, not a person: the README is where to ask.
       contact: { name: 'northflank-mock' },
       // As package.json says; an SPDX identifier, so no URL is needed (OpenAPI 3.1 License Object).
@@ -33,7 +33,8 @@ export const openapiOptions: SwaggerOptions = {
     components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearerAuth: [] }],
     tags: [
-      { name: 'Services', description: 'The emulated Northflank API' },
+      { name: 'Services', description: 'The emulated Northflank API: services' },
+      { name: 'Jobs', description: 'The emulated Northflank API: jobs' },
       { name: 'Auth', description: 'Token check used by the official CLI' },
       { name: 'Mock admin', description: 'The emulator\'s own controls (not part of Northflank\'s API)' }
     ]

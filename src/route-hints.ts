@@ -110,13 +110,27 @@ export function closestRoutes (method: string, url: string, routes: KnownRoute[]
 }
 
 /**
- * Northflank's endpoints of the form `/v1/projects/{projectId}/services/deployment/{serviceId}` (and
- * `…/combined/…`), whose PATCH its docs now recommend over the emulated POST: not emulated. Returns the
- * endpoint as Northflank's docs write it, or undefined for any other path.
+ * Northflank's PATCH endpoints its docs now recommend over the emulated POSTs, which are not emulated:
+ * `/v1/projects/{projectId}/services/{deployment|combined}/{serviceId}` and
+ * `/v1/projects/{projectId}/jobs/{cron|manual}/{jobId}`. For such a path: the endpoint as Northflank's docs
+ * write it, and the emulated POST of the same resource; undefined for any other path.
  */
-export function serviceTypeEndpoint (method: string, url: string): string | undefined {
+export function notEmulatedEndpoint (method: string, url: string): { endpoint: string, instead: RouteHint } | undefined {
   if (!hintable(url)) return undefined
   const s = segmentsOf(url)
-  const isOne = s.length === 6 && s[0] === 'v1' && s[1] === 'projects' && s[3] === 'services' && (s[4] === 'deployment' || s[4] === 'combined')
-  return isOne ? `${method} /v1/projects/{projectId}/services/${s[4] as string}/{serviceId}` : undefined
+  if (s.length !== 6 || s[0] !== 'v1' || s[1] !== 'projects') return undefined
+  const [kind, variant] = [s[3], s[4] as string]
+  if (kind === 'services' && (variant === 'deployment' || variant === 'combined')) {
+    return {
+      endpoint: `${method} /v1/projects/{projectId}/services/${variant}/{serviceId}`,
+      instead: { method: 'POST', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }
+    }
+  }
+  if (kind === 'jobs' && (variant === 'cron' || variant === 'manual')) {
+    return {
+      endpoint: `${method} /v1/projects/{projectId}/jobs/${variant}/{jobId}`,
+      instead: { method: 'POST', path: '/v1/projects/{projectId}/jobs/{jobId}/deployment' }
+    }
+  }
+  return undefined
 }

@@ -6,7 +6,9 @@
  */
 import type { Ajv, ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
-import { DEPLOYMENT_VARIANTS, UpdateDeploymentBodySchema, variantOf } from '../schemas/deployment.js'
+import {
+  DEPLOYMENT_VARIANTS, JOB_DEPLOYMENT_VARIANTS, UpdateDeploymentBodySchema, UpdateJobDeploymentBodySchema, variantOf
+} from '../schemas/deployment.js'
 import { Errors, MAX_PROBLEMS } from './errors.js'
 import { problemsOf } from './problems.js'
 
@@ -19,7 +21,8 @@ import { problemsOf } from './problems.js'
  * branch; now one set). test/contract/validation-variants.test.ts checks both against the whole oneOf.
  */
 const variantChoosers = new WeakMap<object, { choose: (data: unknown) => number, variants: readonly object[] }>([
-  [UpdateDeploymentBodySchema, { choose: variantOf, variants: DEPLOYMENT_VARIANTS }]
+  [UpdateDeploymentBodySchema, { choose: variantOf, variants: DEPLOYMENT_VARIANTS }],
+  [UpdateJobDeploymentBodySchema, { choose: variantOf, variants: JOB_DEPLOYMENT_VARIANTS }]
 ])
 
 /**

@@ -2,11 +2,16 @@
 import { Errors } from '../errors.js'
 import type { State } from './model.js'
 
-/** The permissions named in Northflank's docs, one per emulated route. */
+/**
+ * The permissions Northflank's docs and the official client name for each emulated route. Updating a job's
+ * deployment needs the same Services permission as a service's (sic: the client and the docs page both say
+ * so); reading a job needs `Project > Jobs > General > Read`.
+ */
 export const Permissions = {
   updateDeployment: 'Project > Services > Deployment > Update Deployment',
   viewInstances: 'Project > Services > Deployment > View Instances',
-  readService: 'Project > Services > General > Read'
+  readService: 'Project > Services > General > Read',
+  readJob: 'Project > Jobs > General > Read'
 } as const
 
 // RFC 6750, section 2.1 (https://www.rfc-editor.org/rfc/rfc6750#section-2.1): the scheme is case-insensitive; a b64token follows one space.

@@ -9,7 +9,7 @@ import type { Build, Builder, Deployment, ImageSource, Project, Service, State }
 import { registryProvider } from './registry.js'
 import { IMMEDIATE, rolloutStatus, startRollout, type RolloutPlan } from './rollout.js'
 
-const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/deployment example
+export const STORAGE_SIZE = 1024 // MB of ephemeral storage, as in the docs' GET …/deployment example
 
 export function findProject (state: State, projectId: string): Project {
   const project = state.projects.get(projectId)
@@ -29,7 +29,7 @@ function listableProjects (state: State): string[] | undefined {
 export function findService (state: State, projectId: string, serviceId: string): Service {
   const project = findProject(state, projectId)
   const service = project.services.get(serviceId)
-  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId, [...project.services.keys()])
+  if (service === undefined) throw Errors.serviceNotFound(projectId, serviceId, [...project.services.keys()], project.jobs.has(serviceId))
   return service
 }
 
@@ -61,7 +61,7 @@ export function updateDeployment (
   if ('external' in body) {
     source = { kind: 'external', imagePath: body.external.imagePath, credentials: body.external.credentials }
   } else if ('internal' in body) {
-    source = resolveInternal(project, service, body.internal)
+    source = resolveInternal(project, { kind: 'service', id: service.id, source: current.source }, body.internal)
   }
   const next: Deployment = {
     ...current,
@@ -86,10 +86,12 @@ export function updateDeployment (
  *   current choice is kept if the build service and branch are unchanged, else the branch's latest;
  * - a known build (or a specific SHA) must exist, with a matching branch and SHA when those are sent too.
  */
-function resolveInternal (project: Project, service: Service, req: InternalDeployment['internal']): ImageSource {
-  const prev = service.deployment?.source?.kind === 'internal' ? service.deployment.source : undefined
+export function resolveInternal (
+  project: Project, target: { kind: 'service' | 'job', id: string, source: ImageSource | undefined }, req: InternalDeployment['internal']
+): ImageSource {
+  const prev = target.source?.kind === 'internal' ? target.source : undefined
   const id = req.id ?? prev?.buildServiceId
-  if (id === undefined) throw Errors.buildServiceRequired(service.id, project.id, buildServiceIds(project))
+  if (id === undefined) throw Errors.buildServiceRequired(target.kind, target.id, project.id, buildServiceIds(project))
   // Inferred: combined services build too, so they can be deployed from, like build services.
   const builder = project.services.get(id)?.builder
   if (builder === undefined) throw Errors.buildServiceNotFound(project.id, id, buildServiceIds(project))
@@ -161,7 +163,7 @@ function latestBuild (builder: Builder, branch: string): Build | undefined {
  * request names, and a latest build on every branch, so deploying from it never waits; the commit of such
  * a build is unknown, so `deployedSHA` is absent unless the request sent a commit.
  */
-function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
+export function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
   if (source?.kind !== 'internal' || source.deployedSHA !== undefined) return false
   return project.services.get(source.buildServiceId)?.builder?.builds !== undefined
 }
@@ -185,26 +187,36 @@ export function readDeployment (state: State, projectId: string, serviceId: stri
     storage: { ephemeralStorage: { storageSize: STORAGE_SIZE } }
   }
   const source = service.builder === undefined ? d.source : selfSource(service.id, service.builder)
+  return { ...read, ...sourceRead(project, source) }
+}
+
+/** An image source as the deployment reads show it, under `external` or `internal` (services and jobs alike). */
+export function sourceRead (project: Project, source: ImageSource | undefined): Pick<DeploymentRead, 'external' | 'internal'> {
   if (source?.kind === 'external') {
-    read.external = {
-      imagePath: source.imagePath,
-      registryProvider: registryProvider(source.imagePath),
-      // Inferred: an image is private when pulled with saved credentials.
-      privateImage: source.credentials !== undefined
-    }
-  } else if (source?.kind === 'internal') {
-    read.internal = {
-      appId: `/${project.id}/${source.buildServiceId}`,
-      nfObjectId: source.buildServiceId,
-      nfObjectType: 'service',
-      repository: source.repository,
-      branch: source.branch,
-      buildId: source.buildId,
-      buildSHA: source.buildSHA ?? source.deployedSHA ?? 'latest',
-      deployedSHA: source.deployedSHA
+    return {
+      external: {
+        imagePath: source.imagePath,
+        registryProvider: registryProvider(source.imagePath),
+        // Inferred: an image is private when pulled with saved credentials.
+        privateImage: source.credentials !== undefined
+      }
     }
   }
-  return read
+  if (source?.kind === 'internal') {
+    return {
+      internal: {
+        appId: `/${project.id}/${source.buildServiceId}`,
+        nfObjectId: source.buildServiceId,
+        nfObjectType: 'service',
+        repository: source.repository,
+        branch: source.branch,
+        buildId: source.buildId,
+        buildSHA: source.buildSHA ?? source.deployedSHA ?? 'latest',
+        deployedSHA: source.deployedSHA
+      }
+    }
+  }
+  return {}
 }
 
 /** A combined service deploys the latest build of its own branch. */

@@ -5,7 +5,7 @@
  * fixtures on its first accepted request), so test files sharing one emulator never see each other's
  * deployments. `reset` is the one place that puts any of it back. No Fastify here.
  */
-import type { ProjectState, ServiceState, StateDump } from '../../schemas/admin.js'
+import type { JobState, ProjectState, ServiceState, StateDump } from '../../schemas/admin.js'
 import type { UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { Errors } from '../errors.js'
@@ -14,8 +14,9 @@ import { Controls, type ControlOptions } from './controls.js'
 import { updateDeployment } from './deployments.js'
 import type { RequestFacts } from './faults.js'
 import { buildState } from './fixtures.js'
+import { updateJobDeployment } from './jobs.js'
 import { Journal, JournalStore, matches, type JournalFilter, type Recorded } from './journal.js'
-import type { Deployment, Project, Service, State } from './model.js'
+import type { Deployment, Job, Project, RunSettings, Service, State } from './model.js'
 import { tokenKey } from './rate-limit.js'
 import { evaluate, type Matcher, type Verdict } from './verify.js'
 
@@ -147,6 +148,13 @@ export class Emulator {
     const deployment = updateDeployment(ns.state, projectId, serviceId, body, this.clock.now(), () => this.controls.planRollout(facts))
     if (ns === this.base) this.onChange?.()
     return deployment
+  }
+
+  /** Applies an accepted update body to a job of a namespace (src/domain/jobs.ts has the rules). */
+  updateJob (ns: Namespace, projectId: string, jobId: string, body: UpdateDeploymentBody): RunSettings {
+    const settings = updateJobDeployment(ns.state, projectId, jobId, body)
+    if (ns === this.base) this.onChange?.()
+    return settings
   }
 
   /**
@@ -285,7 +293,9 @@ export function dumpState (state: State): StateDump {
   for (const p of state.projects.values()) {
     const services: Record<string, ServiceState> = {}
     for (const s of p.services.values()) services[s.id] = dumpService(s)
-    projects[p.id] = { id: p.id, name: p.name, region: p.region, services }
+    const jobs: Record<string, JobState> = {}
+    for (const j of p.jobs.values()) jobs[j.id] = dumpJob(j)
+    projects[p.id] = { id: p.id, name: p.name, region: p.region, services, jobs }
   }
   const dump: StateDump = { projects }
   if (state.tokens !== undefined) {
@@ -296,6 +306,13 @@ export function dumpState (state: State): StateDump {
     }))
   }
   return dump
+}
+
+function dumpJob (j: Job): JobState {
+  const out: JobState = { id: j.id, name: j.name, jobType: j.jobType, tags: [...j.tags], createdAt: j.createdAt, deployment: structuredClone(j.deployment) }
+  if (j.description !== undefined) out.description = j.description
+  if (j.schedule !== undefined) out.schedule = j.schedule
+  return out
 }
 
 function dumpService (s: Service): ServiceState {
@@ -322,7 +339,12 @@ export function restoreState (dump: StateDump, root = 'state'): State {
       if (s.id !== skey) throw new StateError(`${at}.services[${JSON.stringify(skey)}].id: is "${s.id}", but the service is keyed "${skey}"`)
       services.set(skey, structuredClone(s) as Service)
     }
-    projects.set(key, { id: p.id, name: p.name, region: p.region, services })
+    const jobs = new Map<string, Job>()
+    for (const [jkey, j] of Object.entries(p.jobs ?? {})) {
+      if (j.id !== jkey) throw new StateError(`${at}.jobs[${JSON.stringify(jkey)}].id: is "${j.id}", but the job is keyed "${jkey}"`)
+      jobs.set(jkey, structuredClone(j) as Job)
+    }
+    projects.set(key, { id: p.id, name: p.name, region: p.region, services, jobs })
   }
   const tokens = dump.tokens === undefined
     ? undefined

@@ -24,6 +24,7 @@ export interface RequestFacts {
   path: string
   projectId?: string
   serviceId?: string
+  jobId?: string
 }
 
 /**
@@ -168,6 +169,7 @@ export class FaultRules {
       (method === undefined || f.method === method) &&
       (match.projectId === undefined || f.projectId === match.projectId) &&
       (match.serviceId === undefined || f.serviceId === match.serviceId) &&
+      (match.jobId === undefined || f.jobId === match.jobId) &&
       (path === undefined || path(f.path))
     this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(input.seed ?? DEFAULT_SEED) })
     if (input.action.rollout === undefined) this.httpRules++

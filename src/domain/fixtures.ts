@@ -3,12 +3,13 @@
  * emulator's state from one.
  */
 import type { Ajv, ValidateFunction } from 'ajv'
-import { FixturesSchema, type Fixtures, type ServiceFixture } from '../../schemas/fixtures.js'
+import { FixturesSchema, type Fixtures, type JobFixture, type ServiceFixture } from '../../schemas/fixtures.js'
 import { problemsOf } from '../problems.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
 import { readJsonFile } from './json-file.js'
-import type { Project, Service, State, TokenGrant } from './model.js'
+import { DEFAULT_SCHEDULE, updateJobDeployment } from './jobs.js'
+import type { Job, Project, Service, State, TokenGrant } from './model.js'
 
 /** The names the endpoint page's examples use, so its three example requests work against a fresh emulator. */
 export const DEFAULT_PROJECT = 'default-project'
@@ -43,6 +44,21 @@ export function defaultFixtures (): Fixtures {
           branch: 'master',
           builds: [{ id: 'gentle-river-1024', branch: 'master', sha: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567', createdAt: DEFAULT_CREATED_AT }],
           deployment: { docker: { configType: 'default' }, buildpack: { configType: 'default' } }
+        }
+      ],
+      jobs: [
+        {
+          id: 'example-job',
+          name: 'Example job',
+          jobType: 'manual',
+          deployment: { external: { imagePath: 'nginx:latest' }, docker: { configType: 'default' } }
+        },
+        {
+          id: 'example-cron-job',
+          name: 'Example cron job',
+          jobType: 'cron',
+          schedule: '30 8 * * *',
+          deployment: { internal: { id: 'example-build-service', branch: 'master', buildSHA: 'latest' } }
         }
       ]
     }]
@@ -107,9 +123,29 @@ export function buildState (fixtures: Fixtures, source = 'fixtures'): State {
       if (services.has(s.id)) throw new FixturesError(source, `${at}.services[${j}].id: service "${s.id}" is listed twice in project "${p.id}"`)
       services.set(s.id, serviceFrom(s, `${at}.services[${j}]`, source))
     })
-    projects.set(p.id, { id: p.id, name: p.name ?? p.id, region: p.region ?? 'europe-west', services })
+    const jobs = new Map<string, Job>()
+    p.jobs?.forEach((j, k) => {
+      if (jobs.has(j.id)) throw new FixturesError(source, `${at}.jobs[${k}].id: job "${j.id}" is listed twice in project "${p.id}"`)
+      jobs.set(j.id, jobFrom(j, `${at}.jobs[${k}]`, source))
+    })
+    projects.set(p.id, { id: p.id, name: p.name ?? p.id, region: p.region ?? 'europe-west', services, jobs })
   })
   const state: State = { projects, tokens: tokensFrom(fixtures) }
+
+  // A job's source goes through the same rules as an update of it, once every build service is known.
+  fixtures.projects.forEach((p, i) => p.jobs?.forEach((j, k) => {
+    const { external, internal } = j.deployment
+    const at = `fixtures.projects[${i}].jobs[${k}].deployment`
+    const body = external !== undefined ? { external } : internal !== undefined ? { internal } : undefined
+    if (body === undefined || (external !== undefined && internal !== undefined)) {
+      throw new FixturesError(source, `${at}: has external or internal: what the job runs, one of them`)
+    }
+    try {
+      updateJobDeployment(state, p.id, j.id, body)
+    } catch (err) {
+      throw new FixturesError(source, `${at}: ${(err as Error).message.replace(/^body\./, '')}`)
+    }
+  }))
 
   // Initial deployments go through the same rules as an update, so fixtures obey them too.
   fixtures.projects.forEach((p, i) => p.services.forEach((s, j) => {
@@ -166,6 +202,21 @@ function serviceFrom (s: ServiceFixture, at: string, source: string): Service {
         }
       : undefined,
     status: {}
+  }
+}
+
+function jobFrom (j: JobFixture, at: string, source: string): Job {
+  if (j.jobType !== 'cron' && j.schedule !== undefined) throw new FixturesError(source, `${at}.schedule: only a cron job has a schedule`)
+  return {
+    id: j.id,
+    name: j.name ?? j.id,
+    description: j.description,
+    jobType: j.jobType,
+    tags: [...(j.tags ?? [])],
+    createdAt: j.createdAt ?? DEFAULT_CREATED_AT,
+    schedule: j.jobType === 'cron' ? j.schedule ?? DEFAULT_SCHEDULE : undefined,
+    // The source is set from the fixture's external or internal once the whole state is built.
+    deployment: { docker: { ...(j.deployment.docker ?? { configType: 'default' }) }, buildpack: { ...(j.deployment.buildpack ?? { configType: 'default' }) } }
   }
 }
 

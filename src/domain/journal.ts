@@ -335,6 +335,7 @@ export interface JournalFilter {
   status?: number
   project?: string
   service?: string
+  job?: string
 }
 
 /** Whether a recorded request matches a journal filter (every given field must match). */
@@ -343,5 +344,6 @@ export function matches (r: Recorded, q: JournalFilter): boolean {
   if (q.status !== undefined && r.status !== q.status) return false
   if (q.project !== undefined && r.params.projectId !== q.project) return false
   if (q.service !== undefined && r.params.serviceId !== q.service) return false
+  if (q.job !== undefined && r.params.jobId !== q.job) return false
   return true
 }

@@ -1,5 +1,6 @@
 /** The emulator's state: plain data, no Fastify. */
 import type { BuildpackConfig, DockerConfig } from '../../schemas/deployment.js'
+import type { JobType } from '../../schemas/job.js'
 import type { ServiceType } from '../../schemas/service.js'
 import type { Rollout } from './rollout.js'
 
@@ -29,10 +30,14 @@ export type ImageSource =
     deployedSHA?: string
   }
 
-export interface Deployment {
+/** What a service or a job runs, and how. */
+export interface RunSettings {
   source?: ImageSource
   docker: DockerConfig
   buildpack: BuildpackConfig
+}
+
+export interface Deployment extends RunSettings {
   /** Instances asked for; none run while an internal source has no build. */
   instances: number
 }
@@ -61,11 +66,28 @@ export interface Service {
   status: { rollout?: Rollout }
 }
 
+/**
+ * A job: what its next run uses. It has no instances and no rollout: a run starts when triggered (by hand
+ * or by its schedule), which the emulator does not emulate.
+ */
+export interface Job {
+  id: string
+  name: string
+  description?: string
+  jobType: JobType
+  tags: string[]
+  createdAt: string
+  /** Cron jobs: the schedule. */
+  schedule?: string
+  deployment: RunSettings
+}
+
 export interface Project {
   id: string
   name: string
   region: string
   services: Map<string, Service>
+  jobs: Map<string, Job>
 }
 
 export interface TokenGrant {

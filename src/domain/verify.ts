@@ -167,6 +167,7 @@ export function compare (r: Recorded, m: Matcher): { count: number, differences:
   }
   if (q.project !== undefined) check('project', q.project, r.params.projectId, r.params.projectId === q.project)
   if (q.service !== undefined) check('service', q.service, r.params.serviceId, r.params.serviceId === q.service)
+  if (q.job !== undefined) check('job', q.job, r.params.jobId, r.params.jobId === q.job)
   if (q.status !== undefined) check('status', q.status, r.status, r.status === q.status)
   for (const [name, value] of m.headers) {
     const actual = headerOf(r, name)
@@ -190,6 +191,7 @@ export function matchesQuery (r: Recorded, m: Matcher): boolean {
   if (q.status !== undefined && r.status !== q.status) return false
   if (q.project !== undefined && r.params.projectId !== q.project) return false
   if (q.service !== undefined && r.params.serviceId !== q.service) return false
+  if (q.job !== undefined && r.params.jobId !== q.job) return false
   if (m.path !== undefined && !m.path(requestPath(r.url))) return false
   for (const [name, value] of m.headers) if (headerOf(r, name) !== value) return false
   return q.body === undefined || contains(q.body, bodyOf(r))

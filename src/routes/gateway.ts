@@ -34,8 +34,8 @@ declare module 'fastify' {
 
 /** What fault rules match a request against. */
 export function requestFacts (request: FastifyRequest): RequestFacts {
-  const params = request.params as { projectId?: string, serviceId?: string } | undefined
-  return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId }
+  const params = request.params as { projectId?: string, serviceId?: string, jobId?: string } | undefined
+  return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId, jobId: params?.jobId }
 }
 
 /**

@@ -19,6 +19,7 @@ export function filterOf (q: CountQuery): JournalFilter {
     method: q.method,
     project: q.project,
     service: q.service,
+    job: q.job,
     status: q.status === undefined ? undefined : Number(q.status)
   }
 }

@@ -47,6 +47,6 @@ t.test('the OpenAPI document lists the page as text/html and the stream as text/
   t.type(stream.description, 'string')
   t.ok(stream.responses['200'].content['text/event-stream'], 'text/event-stream')
   t.strictSame(stream.parameters.map((p: { in: string, name: string }) => `${p.in} ${p.name}`).sort(), [
-    'header last-event-id', 'header x-mock-namespace', 'query method', 'query project', 'query service', 'query since', 'query status', 'query token'
+    'header last-event-id', 'header x-mock-namespace', 'query job', 'query method', 'query project', 'query service', 'query since', 'query status', 'query token'
   ])
 })

@@ -54,9 +54,11 @@ export function pageHtml (style: string, script: string): string {
       </label>
       <label>Project <input name="project" list="project-ids" autocomplete="off" spellcheck="false"></label>
       <label>Service <input name="service" list="service-ids" autocomplete="off" spellcheck="false"></label>
+      <label>Job <input name="job" list="job-ids" autocomplete="off" spellcheck="false"></label>
       <label class="search">Search <input type="search" name="text" placeholder="path, headers, bodies… (press /)" spellcheck="false"></label>
       <datalist id="project-ids"></datalist>
       <datalist id="service-ids"></datalist>
+      <datalist id="job-ids"></datalist>
     </form>
     <p id="journal-note" class="note" hidden></p>
     <ol id="entries" aria-label="Requests, newest first"></ol>

@@ -135,7 +135,7 @@ export const SCRIPT = String.raw`
   var trimmed = false;
   var list = $('entries');
   var filterForm = $('filters');
-  var filters = { method: '', status: '', project: '', service: '', text: '' };
+  var filters = { method: '', status: '', project: '', service: '', job: '', text: '' };
 
   function statusClass (status) { return status === 0 ? 's0' : 's' + String(status).charAt(0); }
 
@@ -165,6 +165,7 @@ export const SCRIPT = String.raw`
     if (filters.status && statusClass(e.status) !== 's' + filters.status) return false;
     if (filters.project && e.params.projectId !== filters.project) return false;
     if (filters.service && e.params.serviceId !== filters.service) return false;
+    if (filters.job && e.params.jobId !== filters.job) return false;
     if (filters.text && haystack(row).indexOf(filters.text) < 0) return false;
     return true;
   }
@@ -189,6 +190,7 @@ export const SCRIPT = String.raw`
       status: String(data.get('status') || ''),
       project: String(data.get('project') || '').trim(),
       service: String(data.get('service') || '').trim(),
+      job: String(data.get('job') || '').trim(),
       text: String(data.get('text') || '').trim().toLowerCase()
     };
     shown = 0;
@@ -453,9 +455,12 @@ export const SCRIPT = String.raw`
     var projects = Object.keys(state.projects).map(function (id) { return state.projects[id]; });
     var projectIds = $('project-ids');
     var serviceIds = $('service-ids');
+    var jobIds = $('job-ids');
     projectIds.replaceChildren();
     serviceIds.replaceChildren();
+    jobIds.replaceChildren();
     var seen = {};
+    var seenJobs = {};
     var blocks = projects.map(function (project) {
       projectIds.append(el('option', { value: project.id }));
       var services = Object.keys(project.services).map(function (id) { return project.services[id]; });
@@ -474,9 +479,21 @@ export const SCRIPT = String.raw`
             ['Rollout', step ? el('span', null, el('span', { className: 'badge ' + step, textContent: step }), ' since ' + new Date(rollout.startedAt).toLocaleString()) : (d ? 'none yet' : null)]
           ]));
       });
+      // A job: what its next run uses. It has no instances or rollout (docs/inspector.md).
+      var jobs = Object.keys(project.jobs || {}).map(function (id) { return project.jobs[id]; });
+      var jobCards = jobs.map(function (job) {
+        if (!seenJobs[job.id]) { seenJobs[job.id] = true; jobIds.append(el('option', { value: job.id })); }
+        return el('article', { className: 'service job', 'data-job': job.id },
+          el('h3', null, el('span', { className: 'mono', textContent: job.id }), el('small', { textContent: job.jobType + ' job' + (job.name && job.name !== job.id ? ' · ' + job.name : '') })),
+          facts([
+            ['Source', sourceOf(job)],
+            ['Runtime', configOf(job.deployment)],
+            ['Schedule', job.schedule || null]
+          ]));
+      });
       var block = el('details', { className: 'project', open: !closedProjects[project.id], 'data-project': project.id },
         el('summary', null, project.id + ' ', el('small', { textContent: [project.name !== project.id ? project.name : '', project.region].filter(Boolean).join(' · ') })),
-        cards.length ? el('div', { className: 'services' }, cards) : el('p', { className: 'note', textContent: 'No services.' }));
+        cards.length || jobCards.length ? el('div', { className: 'services' }, cards, jobCards) : el('p', { className: 'note', textContent: 'No services or jobs.' }));
       block.addEventListener('toggle', function () { closedProjects[project.id] = !block.open; });
       return block;
     });
