@@ -1,7 +1,8 @@
+import { createRequire } from 'node:module'
 import t from 'tap'
-import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
+import { UpdateDeploymentBodySchema, UpdateJobDeploymentBodySchema } from '../../schemas/deployment.js'
 import { BUILD_SERVICE_ID_PATTERN, CREDENTIALS_PATTERN, IMAGE_PATH_PATTERN } from '../../schemas/patterns.js'
-import { CONDITIONAL_RULES, WIRE_SCHEMA, type ConditionalRules } from '../support/upstream.js'
+import { CONDITIONAL_RULES, JOB_WIRE_SCHEMA, WIRE_SCHEMA, type ConditionalRules } from '../support/upstream.js'
 
 // Drift guard: the TypeBox schema (the one the emulator validates with and documents) against the
 // verbatim wire schema and the docs' conditional rules, kept as data in schemas/upstream/.
@@ -77,6 +78,54 @@ t.test('the documented rules name only fields and configType values the wire sch
     for (const [field, values] of Object.entries(CONDITIONAL_RULES[kind])) {
       t.ok(Object.hasOwn(block.properties, field), `${kind}.${field} is a property`)
       for (const value of values) t.ok(block.properties.configType.enum.includes(value), `${kind} configType ${value} exists`)
+    }
+  }
+})
+
+/** The body schemas the official CLI embeds (its `defaults` export), descriptions and all. */
+const CLI_BODIES = (() => {
+  const { defaults } = createRequire(import.meta.url)('@northflank/cli/dist/defaults.js')
+  return { service: defaults.update.service.deployment.opt.body, job: defaults.update.job.deployment.opt.body }
+})()
+
+/** A schema without its words: `description` and `example`, which the wire files leave out. */
+function withoutWords (schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema), (key, value) => (key === 'description' || key === 'example') ? undefined : value)
+}
+
+/** Every place two JSON values differ, as JSON pointers with both values. */
+function differences (a: unknown, b: unknown, at = ''): Array<{ at: string, a: unknown, b: unknown }> {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    return keys.flatMap((k) => differences((a as any)[k], (b as any)[k], `${at}/${k}`))
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ at, a, b }]
+}
+
+t.test('the official CLI embeds exactly the wire schemas kept in schemas/upstream/, for the service and the job endpoint', async (t) => {
+  t.strictSame(withoutWords(CLI_BODIES.service), WIRE_SCHEMA, 'update service deployment')
+  t.strictSame(withoutWords(CLI_BODIES.job), JOB_WIRE_SCHEMA, 'update job deployment')
+})
+
+t.test('the job endpoint takes the service endpoint\'s bodies: the day upstream splits them, the shared TypeBox schema must split too', async (t) => {
+  t.strictSame(JOB_WIRE_SCHEMA, WIRE_SCHEMA)
+  t.strictSame(wireOf(UpdateJobDeploymentBodySchema), JOB_WIRE_SCHEMA, 'the TypeBox job body schema is the job wire schema')
+  t.strictSame(differences(CLI_BODIES.job, CLI_BODIES.service), [
+    { at: '/oneOf/2/description', a: 'Don\'t modify the deployment.', b: 'Don\'t modify the deployment' }
+  ], 'upstream, the two differ in one description only')
+  t.equal((UpdateJobDeploymentBodySchema as any).oneOf[2].description, 'Don\'t modify the deployment.', 'which the job schema carries')
+})
+
+t.test('the conditional rules the CLI\'s descriptions state in words, for either endpoint, are those of rules.json', async (t) => {
+  for (const [endpoint, body] of Object.entries(CLI_BODIES)) {
+    for (const kind of ['docker', 'buildpack'] as const) {
+      const block = body.oneOf[kind === 'docker' ? 0 : 2].properties[kind]
+      const stated: Record<string, string[]> = {}
+      for (const [field, schema] of Object.entries(block.properties as Record<string, { description?: string }>)) {
+        const words = /Required in case where `configType` is (.+)$/.exec(schema.description ?? '')?.[1]
+        if (words !== undefined) stated[field] = [...words.matchAll(/`(\w+)`/g)].map(([, v]) => v as string)
+      }
+      t.strictSame(stated, CONDITIONAL_RULES[kind], `${endpoint} ${kind}`)
     }
   }
 })

@@ -76,6 +76,33 @@ t.test('a bad fixtures file is refused with a message naming the file and the fi
   }
 })
 
+t.test('jobs in fixtures are checked as services are: their type, a source of one kind, the rules of an update, unique ids', async (t) => {
+  const project = (jobs: unknown[]) => ({ projects: [{ id: 'p', services: [{ id: 'builder', serviceType: 'build' }], jobs }] })
+  const cases: Array<[string, unknown, string]> = [
+    ['a misspelt type', [{ id: 'j', jobType: 'scheduled', deployment: { external: { imagePath: 'a:b' } } }],
+      'fixtures.projects[0].jobs[0].jobType must be one of: manual, cron'],
+    ['no source', [{ id: 'j', jobType: 'manual', deployment: { docker: { configType: 'default' } } }],
+      'fixtures.projects[0].jobs[0].deployment: has external or internal: what the job runs, one of them'],
+    ['both sources', [{ id: 'j', jobType: 'manual', deployment: { external: { imagePath: 'a:b' }, internal: { id: 'builder' } } }],
+      'fixtures.projects[0].jobs[0].deployment: has external or internal: what the job runs, one of them'],
+    ['an unknown build service', [{ id: 'j', jobType: 'manual', deployment: { internal: { id: 'ghost' } } }],
+      'fixtures.projects[0].jobs[0].deployment: internal.id: no build service "ghost" in project "p" (its build services: builder)'],
+    ['a schedule on a manual job', [{ id: 'j', jobType: 'manual', schedule: '* * * * *', deployment: { external: { imagePath: 'a:b' } } }],
+      'fixtures.projects[0].jobs[0].schedule: only a cron job has a schedule'],
+    ['a job listed twice', [{ id: 'j', jobType: 'manual', deployment: { external: { imagePath: 'a:b' } } }, { id: 'j', jobType: 'cron', deployment: { external: { imagePath: 'a:c' } } }],
+      'fixtures.projects[0].jobs[1].id: job "j" is listed twice in project "p"'],
+    ['an id that is no id', [{ id: '__proto__', jobType: 'manual', deployment: { external: { imagePath: 'a:b' } } }],
+      'fixtures.projects[0].jobs[0].id must be a letter, then letters, digits and single dashes, not ending in a dash']
+  ]
+  for (const [name, jobs, problem] of cases) {
+    t.throws(() => checkFixtures(ajv, project(jobs), 'inline'), { name: 'FixturesError', message: `fixtures inline: ${problem}` }, name)
+  }
+  const state = buildState(checkFixtures(ajv, project([{ id: 'j', jobType: 'cron', deployment: { internal: { id: 'builder' } } }]), 'inline'))
+  const built = state.projects.get('p')?.jobs.get('j')
+  t.equal(built?.schedule, '0 * * * *', 'a cron job without a schedule runs every hour')
+  t.matchStrict(built?.deployment.source, { kind: 'internal', buildServiceId: 'builder', branch: 'main', buildSHA: 'latest' })
+})
+
 t.test('checkFixtures accepts a document as parsed, and tokens build a token list', async (t) => {
   const fixtures = checkFixtures(ajv, { projects: [], tokens: [{ token: 'a', permissions: ['x'], projects: ['p'] }] }, 'inline')
   const state = buildState(fixtures)

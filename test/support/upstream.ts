@@ -14,6 +14,9 @@ function readJson (name: string): any {
 /** The verbatim wire schema of the body (docs/northflank-contract.md, "The request body"), DOCKER and BUILDPACK inlined as upstream does. */
 export const WIRE_SCHEMA: Record<string, any> = readJson('update-service-deployment.wire.json')
 
+/** The same for the job endpoint (docs/northflank-contract.md, "Jobs"). */
+export const JOB_WIRE_SCHEMA: Record<string, any> = readJson('update-job-deployment.wire.json')
+
 /** kind → field → the configType values that make the field required (the endpoint page, in words). */
 export type ConditionalRules = Record<'docker' | 'buildpack', Record<string, string[]>>
 const { $comment: _comment, ...rules } = readJson('update-service-deployment.rules.json')
