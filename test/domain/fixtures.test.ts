@@ -77,7 +77,7 @@ t.test('a bad fixtures file is refused with a message naming the file and the fi
 })
 
 t.test('jobs in fixtures are checked as services are: their type, a source of one kind, the rules of an update, unique ids', async (t) => {
-  const project = (jobs: unknown[]) => ({ projects: [{ id: 'p', services: [{ id: 'builder', serviceType: 'build' }], jobs }] })
+  const project = (jobs: unknown) => ({ projects: [{ id: 'p', services: [{ id: 'builder', serviceType: 'build' }], jobs }] })
   const cases: Array<[string, unknown, string]> = [
     ['a misspelt type', [{ id: 'j', jobType: 'scheduled', deployment: { external: { imagePath: 'a:b' } } }],
       'fixtures.projects[0].jobs[0].jobType must be one of: manual, cron'],

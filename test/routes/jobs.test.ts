@@ -74,7 +74,7 @@ t.test('a bad image path is a 400 naming imagePath; an unknown job, and a servic
   const aService = await get(app, deployment('web'))
   t.equal(aService.statusCode, 404)
   t.equal(aService.json().error.message, 'Job "web" not found in project "shop" (its jobs: nightly, migrate, pending); "web" is a service: use /v1/projects/shop/services/web')
-  const aJob = await post(app, `/v1/projects/shop/services/nightly/deployment`, {})
+  const aJob = await post(app, '/v1/projects/shop/services/nightly/deployment', {})
   t.equal(aJob.statusCode, 404)
   t.matchStrict(aJob.json().error.message, /; "nightly" is a job: use \/v1\/projects\/shop\/jobs\/nightly$/)
   t.equal((await get(app, job('nope', 'other-project'))).json().error.message, 'Project "other-project" not found (projects: shop, other)')
@@ -107,7 +107,7 @@ t.test('GET job shows its type and settings, and how it runs but not what (as th
 
 t.test('the team alias reaches the same jobs', async (t) => {
   const app = await build(t, opts())
-  await post(app, `/v1/teams/acme/projects/shop/jobs/migrate/deployment`, { external: { imagePath: 'nginx:team' } })
+  await post(app, '/v1/teams/acme/projects/shop/jobs/migrate/deployment', { external: { imagePath: 'nginx:team' } })
   t.equal((await readBack(app, deployment('migrate'))).external.imagePath, 'nginx:team')
   t.equal((await get(app, '/v1/teams/acme/projects/shop/jobs/migrate')).json().data.id, 'migrate')
 })
@@ -168,7 +168,11 @@ t.test('jobs are in the state dump and come back from it; a dump without jobs ha
   await post(app, deployment('migrate'), { external: { imagePath: 'nginx:dumped' } })
   const dump = (await app.inject({ method: 'GET', url: '/_mock/state' })).json()
   t.strictSame(dump.projects.shop.jobs.migrate, {
-    id: 'migrate', name: 'Migrate', jobType: 'manual', tags: [], createdAt: '2026-01-01T00:00:00.000Z',
+    id: 'migrate',
+    name: 'Migrate',
+    jobType: 'manual',
+    tags: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
     deployment: { source: { kind: 'external', imagePath: 'nginx:dumped' }, docker: { configType: 'default' }, buildpack: { configType: 'default' } }
   })
   t.equal(dump.projects.shop.jobs.nightly.schedule, '0 3 * * *')
