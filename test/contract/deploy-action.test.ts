@@ -67,6 +67,10 @@ t.test('the deploy action with job-id succeeds, and the current client reads the
   t.equal(entry?.headers['user-agent'], 'northflank-js-client/0.7.27')
   t.equal(await m.admin.verify({ method: 'POST', path: '/v1/projects/*/jobs/*/deployment', job: 'example-job', count: { exactly: 1 } }), 1,
     'verify matches the job deployment by path glob')
+  await t.rejects(m.admin.verify({ method: 'POST', job: 'example-cron-job' }), {
+    name: 'VerificationError',
+    message: /^Verification failed: expected at least 1 matching request, saw 0\.\n {2}Expected: POST any path job=example-cron-job\n/
+  }, 'a verify that fails names the job it looked for')
 })
 
 t.test('the deploy action with service-id, and without credentials, still works as before', async (t) => {

@@ -33,6 +33,14 @@ t.test('the fast matcher agrees with the comparison that lists differences, on g
   }), { seed: 20261202, numRuns: 2000 })
 })
 
+t.test('the job filter matches the jobId path parameter', async (t) => {
+  const jobEntry = rec({}, { url: '/v1/projects/p/jobs/j/deployment', params: { projectId: 'p', jobId: 'j' } })
+  t.equal(matchesQuery(jobEntry, compile({ job: 'j' })), true)
+  t.equal(matchesQuery(jobEntry, compile({ job: 'k' })), false)
+  t.equal(matchesQuery(rec({}), compile({ job: 'j' })), false, 'a service request has no job')
+  t.strictSame(compare(jobEntry, compile({ job: 'k' })).differences, [{ field: 'job', expected: 'k', actual: 'j' }])
+})
+
 t.test('a near miss counts every difference but keeps the first ten, written out only then', async (t) => {
   const query = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, i]))
   const { count, differences, similarity } = compare(rec({ other: true }), compile({ body: query }))

@@ -11,12 +11,13 @@ const opts = () => ({ fixtures: jobFixtures() })
 t.test('an external update of a job sets the image its next run uses, and keeps its run settings', async (t) => {
   const app = await build(t, opts())
   t.equal((await post(app, deployment('migrate'), { docker: { configType: 'customCommand', customCommand: 'migrate up' } })).statusCode, 200)
+  t.equal((await post(app, deployment('migrate'), { buildpack: { configType: 'customProcess', customProcess: 'migrate' } })).statusCode, 200)
   const res = await post(app, deployment('migrate'), { external: { imagePath: 'registry.gitlab.com/acme/migrate:4', credentials: 'gl' } })
   t.equal(res.statusCode, 200)
   t.strictSame(res.json(), { data: {} })
   t.strictSame(await readBack(app, deployment('migrate')), {
     region: 'us-east',
-    buildpack: { configType: 'default' },
+    buildpack: { configType: 'customProcess', customProcess: 'migrate' },
     docker: { configType: 'customCommand', customCommand: 'migrate up' },
     storage: { ephemeralStorage: { storageSize: 1024 } },
     external: { imagePath: 'registry.gitlab.com/acme/migrate:4', registryProvider: 'gitlab', privateImage: true }
@@ -101,6 +102,7 @@ t.test('GET job shows its type and settings, and how it runs but not what (as th
   const manual = (await get(app, job('migrate'))).json().data
   t.equal(manual.jobType, 'manual')
   t.equal(manual.name, 'Migrate')
+  t.equal(manual.description, 'Runs the migrations')
   t.strictSame(manual.settings, { backoffLimit: 0, activeDeadlineSeconds: 600 }, 'no cron settings')
   t.notOk('suspended' in manual)
 })
@@ -141,6 +143,8 @@ t.test('PATCH of a job is a 405 that names Northflank\'s PATCH endpoints as not 
   t.equal(cron.statusCode, 404)
   t.equal(cron.json().error.message, 'No route PATCH /v1/projects/shop/jobs/cron/nightly. The emulator has POST /v1/projects/{projectId}/jobs/{jobId}/deployment ' +
     '(Northflank\'s PATCH /v1/projects/{projectId}/jobs/cron/{jobId} is not emulated)')
+  const other = await app.inject({ method: 'PATCH', url: '/v1/projects/shop/jobs/daily/nightly', headers: { authorization: 'Bearer t' } })
+  t.notMatch(other.json().error.message, /not emulated/, 'no such Northflank endpoint either: nothing to name')
   const typo = await post(app, '/v1/projects/shop/job/nightly/deployment', {})
   t.strictSame(typo.json().error.details.hints, [{ method: 'POST', path: '/v1/projects/{projectId}/jobs/{jobId}/deployment' }])
 })
@@ -170,6 +174,7 @@ t.test('jobs are in the state dump and come back from it; a dump without jobs ha
   t.strictSame(dump.projects.shop.jobs.migrate, {
     id: 'migrate',
     name: 'Migrate',
+    description: 'Runs the migrations',
     jobType: 'manual',
     tags: [],
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -183,6 +188,10 @@ t.test('jobs are in the state dump and come back from it; a dump without jobs ha
   const { jobs: _jobs, ...withoutJobs } = dump.projects.shop
   t.equal((await app.inject({ method: 'PUT', url: '/_mock/state', payload: { projects: { shop: withoutJobs } } })).statusCode, 200)
   t.equal((await get(app, deployment('migrate'))).statusCode, 404, 'a state without jobs has none')
+  const { schedule: _schedule, ...unscheduled } = dump.projects.shop.jobs.nightly
+  await app.inject({ method: 'PUT', url: '/_mock/state', payload: { projects: { shop: { ...withoutJobs, jobs: { nightly: unscheduled } } } } })
+  t.strictSame((await get(app, job('nightly'))).json().data.settings.cron, { schedule: '0 * * * *', concurrencyPolicy: 'Allow' },
+    'a cron job restored without a schedule runs every hour')
   const misKeyed = structuredClone(dump)
   misKeyed.projects.shop.jobs.migrate.id = 'other'
   const refused = await app.inject({ method: 'PUT', url: '/_mock/state', payload: misKeyed })

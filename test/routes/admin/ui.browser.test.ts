@@ -164,6 +164,24 @@ t.test('the filters narrow the list: method, status class, project, service and 
   noErrors(t, page)
 })
 
+t.test('jobs: the state shows each job with its type, schedule and source, and the job filter narrows the list', async (t) => {
+  const m = await mock(t)
+  await send(m, 'POST', `/v1/projects/${PROJECT}/jobs/example-job/deployment`, { external: { imagePath: 'ghcr.io/acme/batch:3' } })
+  await send(m, 'GET', `/v1/projects/${PROJECT}/jobs/example-cron-job`)
+  await deploy(m, 'nginx:beside')
+  const page = await open(t, m)
+  const card = page.locator('article.job[data-job="example-job"]')
+  await card.locator('dd', { hasText: 'ghcr.io/acme/batch:3' }).waitFor()
+  t.matchStrict(await card.locator('h3').innerText(), /example-job\s*manual job · Example job/)
+  const cron = page.locator('article.job[data-job="example-cron-job"]')
+  t.matchStrict(await cron.innerText(), /30 8 \* \* \*/, 'the schedule')
+  t.matchStrict(await cron.innerText(), /build of example-build-service/, 'the source')
+  await page.locator('#entries > li').nth(2).waitFor()
+  await page.locator('#filters').getByLabel('Job').fill('example-job')
+  t.strictSame(await page.locator('#entries > li:visible .path').allInnerTexts(), [`/v1/projects/${PROJECT}/jobs/example-job/deployment`])
+  noErrors(t, page)
+})
+
 t.test('with an admin token set, the page asks for it once, keeps it for the tab and sends it as a header', async (t) => {
   const m = await mock(t, { adminToken: 'adm-token' })
   await deploy(m, 'nginx:guarded')
