@@ -109,6 +109,20 @@ t.test('northflank update service deployment --file <body> changes the deploymen
   t.equal(c.config().lastUpdateCheck, NEVER, 'no update check went to the npm registry')
 })
 
+t.test('northflank update job deployment --file <body> changes what the job runs, and get job deployment reads it', async (t) => {
+  const c = await cli(t)
+  loggedIn(c)
+  const file = join(c.home, 'job.json')
+  writeFileSync(file, JSON.stringify({ external: { imagePath: 'ghcr.io/org/batch:7' } }))
+  const out = await c.run('update', 'job', 'deployment', '--projectId', 'default-project', '--jobId', 'example-job', '--file', file)
+  t.equal(out.code, 0, out.stderr)
+  t.matchStrict(out.stdout, 'The request was completed successfully (HTTP status: OK)')
+  t.matchStrict(c.received.at(-1), { route: 'POST /v1/projects/default-project/jobs/example-job/deployment', authorization: 'Bearer tok-abc' })
+  const read = await c.run('get', 'job', 'deployment', '--projectId', 'default-project', '--jobId', 'example-job', '--output', 'json')
+  t.equal(read.code, 0, read.stderr)
+  t.strictSame(JSON.parse(read.stdout).external, { imagePath: 'ghcr.io/org/batch:7', registryProvider: 'github', privateImage: false })
+})
+
 t.test('northflank update service deployment with an invalid body prints the emulator\'s message and exits 1', async (t) => {
   const c = await cli(t)
   loggedIn(c)
