@@ -4,7 +4,7 @@
  * that the emulator knows. Also the response schemas they are serialized with.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { BuildpackRead, DockerRead, ExternalRead, internalFields, StorageRead } from './service.js'
+import { BuildpackRead, DockerRead, ExternalRead, InternalRead, StorageRead } from './service.js'
 
 export const JOB_TYPES = ['manual', 'cron'] as const
 export type JobType = typeof JOB_TYPES[number]
@@ -20,11 +20,7 @@ const runFields = {
 /** GET …/jobs/{jobId}/deployment: exactly one of internal (a build service's build) or external (an image). */
 export const JobDeploymentReadSchema = Type.Object({
   ...runFields,
-  internal: Type.Optional(Type.Object({
-    appId: Type.String(),
-    ...internalFields,
-    buildId: Type.Optional(Type.String({ description: 'Absent while no build is available' }))
-  })),
+  internal: Type.Optional(InternalRead),
   external: Type.Optional(ExternalRead)
 })
 export type JobDeploymentRead = Static<typeof JobDeploymentReadSchema>

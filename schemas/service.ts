@@ -20,7 +20,7 @@ export const ExternalRead = Type.Object({
   privateImage: Type.Boolean()
 })
 
-export const internalFields = {
+const internalFields = {
   nfObjectId: Type.String({ description: 'ID of the build service' }),
   nfObjectType: Type.Literal('service'),
   repository: Type.String(),
@@ -37,13 +37,16 @@ const common = {
   storage: Type.Optional(StorageRead)
 }
 
+/** `internal` of GET …/deployment, for services and jobs alike. */
+export const InternalRead = Type.Object({
+  appId: Type.String(),
+  ...internalFields,
+  buildId: Type.Optional(Type.String({ description: 'Absent while no build is available' }))
+})
+
 export const DeploymentReadSchema = Type.Object({
   ...common,
-  internal: Type.Optional(Type.Object({
-    appId: Type.String(),
-    ...internalFields,
-    buildId: Type.Optional(Type.String({ description: 'Absent while no build is available' }))
-  })),
+  internal: Type.Optional(InternalRead),
   external: Type.Optional(ExternalRead)
 })
 export type DeploymentRead = Static<typeof DeploymentReadSchema>

@@ -5,7 +5,7 @@
 import type { InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { DeploymentRead, ServiceRead } from '../../schemas/service.js'
 import { Errors } from '../errors.js'
-import type { Build, Builder, Deployment, ImageSource, Project, Service, State } from './model.js'
+import type { Build, Builder, Deployment, ImageSource, Project, RunSettings, Service, State } from './model.js'
 import { registryProvider } from './registry.js'
 import { IMMEDIATE, rolloutStatus, startRollout, type RolloutPlan } from './rollout.js'
 
@@ -57,18 +57,7 @@ export function updateDeployment (
   // valid but does not fit the service.
   if (changesSource && service.serviceType !== 'deployment') throw Errors.imageSourceFixed(serviceId, service.serviceType)
 
-  let source = current.source
-  if ('external' in body) {
-    source = { kind: 'external', imagePath: body.external.imagePath, credentials: body.external.credentials }
-  } else if ('internal' in body) {
-    source = resolveInternal(project, { kind: 'service', id: service.id, source: current.source }, body.internal)
-  }
-  const next: Deployment = {
-    ...current,
-    source,
-    docker: body.docker ?? current.docker,
-    buildpack: ('buildpack' in body ? body.buildpack : undefined) ?? current.buildpack
-  }
+  const next: Deployment = { ...current, ...applyBody(project, { kind: 'service', id: service.id }, current, body) }
   const deployedSHA = next.source?.kind === 'internal' ? next.source.deployedSHA : undefined
   // `latest` with no build yet: updated, but nothing to roll out until a build exists (docs).
   const waitingForBuild = awaitsBuild(project, next.source)
@@ -79,6 +68,27 @@ export function updateDeployment (
 }
 
 /**
+ * The run settings an accepted body makes of a service's or a job's current ones: the source it names
+ * (`internal` resolved to a build), and `docker` and `buildpack` replaced whole when sent, else kept.
+ * Throws an ApiError, changing nothing, when an internal source cannot be resolved.
+ */
+export function applyBody (
+  project: Project, target: { kind: 'service' | 'job', id: string }, current: RunSettings, body: UpdateDeploymentBody
+): RunSettings {
+  let source = current.source
+  if ('external' in body) {
+    source = { kind: 'external', imagePath: body.external.imagePath, credentials: body.external.credentials }
+  } else if ('internal' in body) {
+    source = resolveInternal(project, { ...target, source: current.source }, body.internal)
+  }
+  return {
+    source,
+    docker: body.docker ?? current.docker,
+    buildpack: ('buildpack' in body ? body.buildpack : undefined) ?? current.buildpack
+  }
+}
+
+/**
  * Inferred, for partial `internal` bodies (every field is optional on the wire):
  * - `id` and `branch` are kept from the current internal source when omitted (an external source has
  *   neither, so `id` is then required);
@@ -86,7 +96,7 @@ export function updateDeployment (
  *   current choice is kept if the build service and branch are unchanged, else the branch's latest;
  * - a known build (or a specific SHA) must exist, with a matching branch and SHA when those are sent too.
  */
-export function resolveInternal (
+function resolveInternal (
   project: Project, target: { kind: 'service' | 'job', id: string, source: ImageSource | undefined }, req: InternalDeployment['internal']
 ): ImageSource {
   const prev = target.source?.kind === 'internal' ? target.source : undefined
@@ -163,7 +173,7 @@ function latestBuild (builder: Builder, branch: string): Build | undefined {
  * request names, and a latest build on every branch, so deploying from it never waits; the commit of such
  * a build is unknown, so `deployedSHA` is absent unless the request sent a commit.
  */
-export function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
+function awaitsBuild (project: Project, source: ImageSource | undefined): boolean {
   if (source?.kind !== 'internal' || source.deployedSHA !== undefined) return false
   return project.services.get(source.buildServiceId)?.builder?.builds !== undefined
 }

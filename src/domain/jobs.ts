@@ -8,7 +8,7 @@
 import type { UpdateDeploymentBody } from '../../schemas/deployment.js'
 import type { JobDeploymentRead, JobRead } from '../../schemas/job.js'
 import { Errors } from '../errors.js'
-import { findProject, resolveInternal, sourceRead, STORAGE_SIZE } from './deployments.js'
+import { applyBody, findProject, sourceRead, STORAGE_SIZE } from './deployments.js'
 import type { Job, Project, RunSettings, State } from './model.js'
 
 /** The schedule a cron job shows when its fixtures name none: every hour. */
@@ -29,18 +29,7 @@ export function findJob (state: State, projectId: string, jobId: string): { proj
  */
 export function updateJobDeployment (state: State, projectId: string, jobId: string, body: UpdateDeploymentBody): RunSettings {
   const { project, job } = findJob(state, projectId, jobId)
-  const current = job.deployment
-  let source = current.source
-  if ('external' in body) {
-    source = { kind: 'external', imagePath: body.external.imagePath, credentials: body.external.credentials }
-  } else if ('internal' in body) {
-    source = resolveInternal(project, { kind: 'job', id: job.id, source: current.source }, body.internal)
-  }
-  const next: RunSettings = {
-    source,
-    docker: body.docker ?? current.docker,
-    buildpack: ('buildpack' in body ? body.buildpack : undefined) ?? current.buildpack
-  }
+  const next = applyBody(project, { kind: 'job', id: job.id }, job.deployment, body)
   job.deployment = next
   return next
 }
