@@ -1,5 +1,8 @@
+import globals from 'globals'
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', '.tap/**', 'coverage/**', '.tmp/**'] })
+  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', '.tap/**', 'coverage/**', '.tmp/**'] }),
+  // The inspector's script runs in the browser, as a classic script (src/routes/admin/ui/index.ts serves it).
+  { files: ['src/routes/admin/ui/inspector.js'], languageOptions: { sourceType: 'script', globals: globals.browser } }
 ]

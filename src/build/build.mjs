@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 
@@ -25,6 +25,8 @@ const DIST = join(ROOT, 'dist')
 const STAMP = join(DIST, '.inputs.sha256')
 /** What the output depends on: the sources (this script among them), the compiler settings, the locked dependency versions (they are inlined). */
 const INPUTS = ['src', 'schemas', 'tsconfig.json', 'package.json', 'package-lock.json']
+/** A plain browser script the server reads at run time (src/routes/admin/ui/index.ts): copied, not compiled. */
+const INSPECTOR_SCRIPT = 'src/routes/admin/ui/inspector.js'
 
 function files (path) {
   if (!statSync(path).isDirectory()) return [path]
@@ -81,6 +83,9 @@ export async function build () {
   })
   // tsc's map was for its own server.js, which the bundle replaced.
   rmSync(join(DIST, 'src', 'server.js.map'))
+  // The inspector's script is read at run time from beside the module that serves it: the library's
+  // (dist/src/routes/admin/ui/) and the command line's chunks (dist/src/server-chunks/).
+  for (const dir of ['src/routes/admin/ui', 'src/server-chunks']) copyFileSync(join(ROOT, INSPECTOR_SCRIPT), join(DIST, dir, 'inspector.js'))
   writeFileSync(STAMP, `${hash}\n`)
 }
 

@@ -16,6 +16,13 @@ const AUTH = { authorization: 'Bearer any-token' }
 
 assert.equal(VERSION, expected, 'the package exports its version')
 
+/** The inspector's page, with its script inline: the script is a file the package must carry beside each build. */
+async function inspectorServed (url) {
+  const page = await fetch(`${url}/_mock/ui`)
+  assert.equal(page.status, 200, 'GET /_mock/ui')
+  assert.match(await page.text(), /northflank-mock:admin-token/, 'the page carries its script')
+}
+
 // The library: startMock, an API call, an admin helper.
 const mock = await startMock()
 try {
@@ -24,10 +31,11 @@ try {
   const health = await (await fetch(`${mock.url}/_mock/health`)).json()
   assert.equal(health.version, expected)
   assert.equal(await mock.admin.count({ method: 'GET', service: 'example-service', status: 200 }), 1, 'the journal counted it')
+  await inspectorServed(mock.url)
 } finally {
   await mock.close()
 }
-console.log('   startMock: serves, journals, closes')
+console.log('   startMock: serves, journals, closes; the inspector page has its script')
 
 // The CLI, through the bin link npm made.
 const version = spawnSync(BIN, ['--version'], { encoding: 'utf8' })
@@ -42,13 +50,14 @@ try {
   assert.ok(url, `the start-up line names the URL: ${first}`)
   const res = await fetch(`${url}/v1/projects/default-project/services/example-service`, { headers: AUTH })
   assert.equal(res.status, 200)
+  await inspectorServed(url)
   cli.kill('SIGTERM')
   const [code] = await once(cli, 'exit')
   assert.equal(code, 0, 'SIGTERM: a clean exit')
 } finally {
   cli.kill('SIGKILL')
 }
-console.log('   CLI: --version, starts, serves, exits 0 on SIGTERM')
+console.log('   CLI: --version, starts, serves (the inspector page with its script), exits 0 on SIGTERM')
 
 // --log-pretty: pino-pretty is an optional peer, resolved from where the package really is (a path install
 // runs from the linked folder, whose own dev dependencies include it). There, pretty lines; elsewhere, a

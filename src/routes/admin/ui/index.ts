@@ -5,11 +5,17 @@
  * sends it with every call it makes (docs/inspector.md).
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { ADMIN_TAG } from '../../../../schemas/admin.js'
 import { pageHtml } from './page.js'
-import { SCRIPT } from './script.js'
 import { STYLE } from './style.js'
+
+/**
+ * The page's script, a plain browser file beside this module, linted as such (eslint.config.js). The build
+ * puts a copy beside every output that serves the page (src/build/build.mjs).
+ */
+export const SCRIPT_FILE = new URL('./inspector.js', import.meta.url)
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
 
@@ -22,11 +28,14 @@ interface Page {
 let page: Page | undefined
 
 function built (): Page {
-  page ??= {
-    html: pageHtml(STYLE, SCRIPT),
-    // Only this page's own script and style run, and it talks to this emulator only.
-    csp: `default-src 'none'; script-src ${sha256(SCRIPT)}; style-src ${sha256(STYLE)}; connect-src 'self'; ` +
-      'img-src data:; base-uri \'none\'; form-action \'none\'; frame-ancestors \'none\''
+  if (page === undefined) {
+    const script = readFileSync(SCRIPT_FILE, 'utf8')
+    page = {
+      html: pageHtml(STYLE, script),
+      // Only this page's own script and style run, and it talks to this emulator only.
+      csp: `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(STYLE)}; connect-src 'self'; ` +
+        'img-src data:; base-uri \'none\'; form-action \'none\'; frame-ancestors \'none\''
+    }
   }
   return page
 }
