@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, JournalQuerySchema, JournalSchema, ScopeQuerySchema, type CountQuery, NamespaceHeadersSchema } from '../../../schemas/admin.js'
+import {
+  ADMIN_TAG, ClearedSchema, CountQuerySchema, CountSchema, JournalQuerySchema, JournalSchema, NamespaceHeadersSchema, ScopeQuerySchema, type CountQuery
+} from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import type { Emulator, JournalFilter } from '../../domain/emulator.js'
 import { view } from '../../domain/journal.js'

@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ADMIN_TAG, ResetQuerySchema, ResetResultSchema, ScopeQuerySchema, StateDumpSchema, NamespaceHeadersSchema } from '../../../schemas/admin.js'
+import {
+  ADMIN_TAG, NamespaceHeadersSchema, ResetQuerySchema, ResetResultSchema, ScopeQuerySchema, StateDumpSchema
+} from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { FixturesSchema } from '../../../schemas/fixtures.js'
 import { StateError, type Emulator } from '../../domain/emulator.js'

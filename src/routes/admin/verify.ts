@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ADMIN_TAG, ScopeQuerySchema, NamespaceHeadersSchema } from '../../../schemas/admin.js'
+import { ADMIN_TAG, NamespaceHeadersSchema, ScopeQuerySchema } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { VerifyQuerySchema, VerifyResultSchema, type CountExpectation } from '../../../schemas/verify.js'
 import type { Emulator } from '../../domain/emulator.js'
