@@ -3,13 +3,14 @@
  * emulator's state from one.
  */
 import type { Ajv, ValidateFunction } from 'ajv'
+import type { BuildpackConfig, DockerConfig, ExternalDeployment, InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import { FixturesSchema, type Fixtures, type JobFixture, type ServiceFixture } from '../../schemas/fixtures.js'
 import { problemsOf } from '../problems.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
 import { readJsonFile } from './json-file.js'
 import { DEFAULT_SCHEDULE, updateJobDeployment } from './jobs.js'
-import type { Job, Project, Service, State, TokenGrant } from './model.js'
+import type { Job, Project, RunSettings, Service, State, TokenGrant } from './model.js'
 
 /** The names the endpoint page's examples use, so its three example requests work against a fresh emulator. */
 export const DEFAULT_PROJECT = 'default-project'
@@ -112,6 +113,12 @@ export function readFixturesFile (ajv: Ajv, path: string): Fixtures {
   return checkFixtures(ajv, readJsonFile(path, (message) => new FixturesError(path, message)), path)
 }
 
+/** Where a fixture names what a service or a job runs: the update body's own shapes. */
+interface SourceFixture {
+  external?: ExternalDeployment['external']
+  internal?: InternalDeployment['internal']
+}
+
 /** A fresh state from checked fixtures: nothing in it is shared with the fixtures or another state. */
 export function buildState (fixtures: Fixtures, source = 'fixtures'): State {
   const projects = new Map<string, Project>()
@@ -132,35 +139,31 @@ export function buildState (fixtures: Fixtures, source = 'fixtures'): State {
   })
   const state: State = { projects, tokens: tokensFrom(fixtures) }
 
-  // A job's source goes through the same rules as an update of it, once every build service is known.
-  fixtures.projects.forEach((p, i) => p.jobs?.forEach((j, k) => {
-    const { external, internal } = j.deployment
-    const at = `fixtures.projects[${i}].jobs[${k}].deployment`
-    const body = external !== undefined ? { external } : internal !== undefined ? { internal } : undefined
-    if (body === undefined || (external !== undefined && internal !== undefined)) {
-      throw new FixturesError(source, `${at}: has external or internal: what the job runs, one of them`)
-    }
-    try {
-      updateJobDeployment(state, p.id, j.id, body)
-    } catch (err) {
-      throw new FixturesError(source, `${at}: ${(err as Error).message.replace(/^body\./, '')}`)
-    }
-  }))
+  // Initial sources go through the same rules as an update, once every build service is known, so
+  // fixtures obey them too. A service may have none yet; a job runs something.
+  fixtures.projects.forEach((p, i) => {
+    p.services.forEach((s, j) => applySource(`fixtures.projects[${i}].services[${j}].deployment`, s.deployment ?? {}, false,
+      (body) => updateDeployment(state, p.id, s.id, body, new Date(s.createdAt ?? DEFAULT_CREATED_AT))))
+    p.jobs?.forEach((job, k) => applySource(`fixtures.projects[${i}].jobs[${k}].deployment`, job.deployment, true,
+      (body) => updateJobDeployment(state, p.id, job.id, body)))
+  })
 
-  // Initial deployments go through the same rules as an update, so fixtures obey them too.
-  fixtures.projects.forEach((p, i) => p.services.forEach((s, j) => {
-    const { external, internal } = s.deployment ?? {}
-    const at = `fixtures.projects[${i}].services[${j}].deployment`
+  /** A fixture's external or internal source, applied as an update body; what the rules refuse names its field. */
+  function applySource (at: string, d: SourceFixture, required: boolean, apply: (body: UpdateDeploymentBody) => unknown): void {
+    const { external, internal } = d
     if (external !== undefined && internal !== undefined) throw new FixturesError(source, `${at}: has external or internal, not both`)
     const body = external !== undefined ? { external } : internal !== undefined ? { internal } : undefined
-    if (body === undefined) return
+    if (body === undefined) {
+      if (required) throw new FixturesError(source, `${at}: has no external or internal: a job runs an image or a build`)
+      return
+    }
     try {
-      updateDeployment(state, p.id, s.id, body, new Date(s.createdAt ?? DEFAULT_CREATED_AT))
+      apply(body)
     } catch (err) {
-      // updateDeployment throws ApiErrors only; their messages name the body's field.
+      // The update functions throw ApiErrors only; their messages name the body's field.
       throw new FixturesError(source, `${at}: ${(err as Error).message.replace(/^body\./, '')}`)
     }
-  }))
+  }
   return state
 }
 
@@ -194,13 +197,7 @@ function serviceFrom (s: ServiceFixture, at: string, source: string): Service {
           builds: s.builds?.map((b) => ({ ...b, createdAt: b.createdAt ?? createdAt }))
         }
       : undefined,
-    deployment: runs
-      ? {
-          docker: { ...(s.deployment?.docker ?? { configType: 'default' }) },
-          buildpack: { ...(s.deployment?.buildpack ?? { configType: 'default' }) },
-          instances: s.deployment?.instances ?? 1
-        }
-      : undefined,
+    deployment: runs ? { ...runSettingsFrom(s.deployment), instances: s.deployment?.instances ?? 1 } : undefined,
     status: {}
   }
 }
@@ -216,8 +213,13 @@ function jobFrom (j: JobFixture, at: string, source: string): Job {
     createdAt: j.createdAt ?? DEFAULT_CREATED_AT,
     schedule: j.jobType === 'cron' ? j.schedule ?? DEFAULT_SCHEDULE : undefined,
     // The source is set from the fixture's external or internal once the whole state is built.
-    deployment: { docker: { ...(j.deployment.docker ?? { configType: 'default' }) }, buildpack: { ...(j.deployment.buildpack ?? { configType: 'default' }) } }
+    deployment: runSettingsFrom(j.deployment)
   }
+}
+
+/** A fixture's docker and buildpack settings, copied; `default` where none is given. */
+function runSettingsFrom (d: { docker?: DockerConfig, buildpack?: BuildpackConfig } | undefined): RunSettings {
+  return { docker: { ...(d?.docker ?? { configType: 'default' }) }, buildpack: { ...(d?.buildpack ?? { configType: 'default' }) } }
 }
 
 function tokensFrom (fixtures: Fixtures): Map<string, TokenGrant> | undefined {
