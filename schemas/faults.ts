@@ -22,9 +22,10 @@ export const FaultMatchSchema = Type.Object({
   method: Type.Optional(MethodSchema('HTTP method (shown in uppercase); absent: any')),
   path: Type.Optional(PathGlobSchema('Request path without the query string: exact, or a glob where * matches within one segment ' +
     'and a ** segment matches any number of segments (/v1/** matches every API path); absent: any')),
-  projectId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The projectId path parameter; absent: any' })),
-  serviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The serviceId path parameter; absent: any' })),
-  jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The jobId path parameter; absent: any' }))
+  // The words the journal filters and verify use too, so one query reads the same everywhere.
+  project: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The projectId path parameter; absent: any' })),
+  service: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The serviceId path parameter; absent: any' })),
+  job: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The jobId path parameter; absent: any' }))
 }, { additionalProperties: false, description: 'Which requests of the emulated API the rule concerns; every field given must match' })
 export type FaultMatch = Static<typeof FaultMatchSchema>
 

@@ -6,6 +6,9 @@
 /** At most this many edits make a typo; and at most a third of the longer word, so `id` is not `k0`. */
 const MAX_EDITS = 2
 
+/** `projectId`, `project_id`, `projectID`: a word followed by an id suffix. */
+const ID_SUFFIXES = ['Id', 'ID', '_id']
+
 /**
  * Optimal string alignment distance: insertions, deletions, substitutions, and swaps of two adjacent
  * characters, each one edit (`extrenal` is one edit from `external`, where Levenshtein counts two).
@@ -35,6 +38,14 @@ export function editDistance (a: string, b: string): number {
 export function nearMatches (word: string, candidates: readonly string[]): string[] {
   if (candidates.includes(word)) return []
   const lower = word.toLowerCase()
+  // A path parameter's name where the control plane's queries use the word alone (`jobId` for `job`,
+  // docs/control-plane.md): too far for an edit count on a short word, but never a stranger.
+  const suffix = ID_SUFFIXES.find((s) => word.length > s.length && word.endsWith(s))
+  if (suffix !== undefined) {
+    const named = lower.slice(0, -suffix.length)
+    const bare = candidates.find((candidate) => candidate.toLowerCase() === named)
+    if (bare !== undefined) return [bare]
+  }
   let best = Infinity
   let found: string[] = []
   for (const candidate of candidates) {

@@ -22,9 +22,9 @@ export interface RequestFacts {
   method: string
   /** Without the query string. */
   path: string
-  projectId?: string
-  serviceId?: string
-  jobId?: string
+  project?: string
+  service?: string
+  job?: string
 }
 
 /**
@@ -167,9 +167,9 @@ export class FaultRules {
     const method = match.method
     const matches = (f: RequestFacts): boolean =>
       (method === undefined || f.method === method) &&
-      (match.projectId === undefined || f.projectId === match.projectId) &&
-      (match.serviceId === undefined || f.serviceId === match.serviceId) &&
-      (match.jobId === undefined || f.jobId === match.jobId) &&
+      (match.project === undefined || f.project === match.project) &&
+      (match.service === undefined || f.service === match.service) &&
+      (match.job === undefined || f.job === match.job) &&
       (path === undefined || path(f.path))
     this.rules.push({ view, matches, draw: input.fraction === undefined ? undefined : mulberry32(input.seed ?? DEFAULT_SEED) })
     if (input.action.rollout === undefined) this.httpRules++

@@ -35,7 +35,7 @@ declare module 'fastify' {
 /** What fault rules match a request against. */
 export function requestFacts (request: FastifyRequest): RequestFacts {
   const params = request.params as { projectId?: string, serviceId?: string, jobId?: string } | undefined
-  return { method: request.method, path: requestPath(request.url), projectId: params?.projectId, serviceId: params?.serviceId, jobId: params?.jobId }
+  return { method: request.method, path: requestPath(request.url), project: params?.projectId, service: params?.serviceId, job: params?.jobId }
 }
 
 /**

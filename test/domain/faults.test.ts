@@ -14,8 +14,8 @@ function statusOf (fn: () => unknown): number | undefined {
   return undefined
 }
 
-const facts = (over: Partial<{ method: string, path: string, projectId: string, serviceId: string }> = {}) =>
-  ({ method: 'POST', path: '/v1/projects/p/services/s/deployment', projectId: 'p', serviceId: 's', ...over })
+const facts = (over: Partial<{ method: string, path: string, project: string, service: string }> = {}) =>
+  ({ method: 'POST', path: '/v1/projects/p/services/s/deployment', project: 'p', service: 's', ...over })
 
 t.test('mulberry32 gives the same sequence for the same seed and another for another seed', async (t) => {
   const draw = (seed: number) => { const r = mulberry32(seed); return Array.from({ length: 20 }, r) }
@@ -110,12 +110,12 @@ t.test('a rule with times acts on the next N matching requests, then stays liste
   t.matchStrict(rules.list(), [{ id: 'fault-1', remaining: 0, matched: 2, applied: 2, times: 2 }])
 })
 
-t.test('a rule matches on method, path, projectId and serviceId, each when given', async (t) => {
+t.test('a rule matches on method, path, project and service, each when given', async (t) => {
   const rules = new FaultRules()
-  rules.add({ match: { method: 'GET', path: '/v1/**', projectId: 'p', serviceId: 's' }, action: { drop: true } })
+  rules.add({ match: { method: 'GET', path: '/v1/**', project: 'p', service: 's' }, action: { drop: true } })
   t.equal(rules.take(facts()), undefined, 'POST is not GET')
-  t.equal(rules.take(facts({ method: 'GET', projectId: 'q' })), undefined, 'other project')
-  t.equal(rules.take(facts({ method: 'GET', serviceId: 't' })), undefined, 'other service')
+  t.equal(rules.take(facts({ method: 'GET', project: 'q' })), undefined, 'other project')
+  t.equal(rules.take(facts({ method: 'GET', service: 't' })), undefined, 'other service')
   t.equal(rules.take(facts({ method: 'GET', path: '/other' })), undefined, 'other path')
   t.matchStrict(rules.take(facts({ method: 'GET' })), { action: { drop: true } })
   t.matchStrict(rules.list(), [{ matched: 1, applied: 1, remaining: null }])
@@ -186,10 +186,10 @@ t.test('ids are generated, kept when given, refused when taken; remove and clear
 
 t.test('a listed rule is a copy: changing it changes nothing inside', async (t) => {
   const rules = new FaultRules()
-  const added = rules.add({ match: { projectId: 'p' }, action: { status: 500 } })
-  added.match.projectId = 'q'
+  const added = rules.add({ match: { project: 'p' }, action: { status: 500 } })
+  added.match.project = 'q'
   const [listed] = rules.list()
-  t.equal(listed?.match.projectId, 'p')
+  t.equal(listed?.match.project, 'p')
 })
 
 t.test('actions that make no sense are refused with 400 and a clear message', async (t) => {

@@ -92,9 +92,9 @@ t.test('a rule answers the next N matching requests, then lets them through', as
   t.matchStrict(await rules(app), [{ remaining: 0, matched: 2, applied: 2 }])
 })
 
-t.test('a rule matches the team alias paths by projectId and serviceId', async (t) => {
+t.test('a rule matches the team alias paths by project and service', async (t) => {
   const app = await build(t)
-  await addRule(app, { match: { projectId: 'default-project', serviceId: 'example-service' }, action: { status: 503 } })
+  await addRule(app, { match: { project: 'default-project', service: 'example-service' }, action: { status: 503 } })
   const res = await get(app, '/v1/teams/t/projects/default-project/services/example-service')
   t.equal(res.statusCode, 503)
   t.equal(res.json().error.message, 'Service Unavailable (injected by fault rule "fault-1")', 'a rule without a message says it injected the answer')

@@ -149,9 +149,9 @@ t.test('PATCH of a job is a 405 that names Northflank\'s PATCH endpoints as not 
   t.strictSame(typo.json().error.details.hints, [{ method: 'POST', path: '/v1/projects/{projectId}/jobs/{jobId}/deployment' }])
 })
 
-t.test('job requests are journaled with their jobId, filtered with job, verified, and faulted by match.jobId', async (t) => {
+t.test('job requests are journaled with their jobId, filtered with job, verified, and faulted by match.job', async (t) => {
   const app = await build(t, opts())
-  const fault = await app.inject({ method: 'POST', url: '/_mock/faults', payload: { match: { jobId: 'migrate' }, action: { status: 503 }, times: 1 } })
+  const fault = await app.inject({ method: 'POST', url: '/_mock/faults', payload: { match: { job: 'migrate' }, action: { status: 503 }, times: 1 } })
   t.equal(fault.statusCode, 201)
   t.equal((await post(app, deployment('migrate'), { external: { imagePath: 'nginx:1' } })).statusCode, 503, 'the rule for this job')
   t.equal((await post(app, deployment('nightly'), { external: { imagePath: 'nginx:2' } })).statusCode, 200, 'not for another')

@@ -104,7 +104,7 @@ t.test('new step durations apply to updates accepted afterwards', async (t) => {
 
 t.test('a rollout rule makes the next accepted update\'s rollout end FAILED, and only that one', async (t) => {
   const app = await build(t, { clock: new ManualClock(T0) })
-  const res = await app.inject({ method: 'POST', url: '/_mock/faults', payload: { match: { serviceId: 'example-service' }, action: { rollout: 'FAILED' }, times: 1 } })
+  const res = await app.inject({ method: 'POST', url: '/_mock/faults', payload: { match: { service: 'example-service' }, action: { rollout: 'FAILED' }, times: 1 } })
   t.equal(res.statusCode, 201)
   // A refused update does not spend the rule.
   t.equal((await post(app, DEPLOYMENT_URL, { internal: { id: 'no-such-builder' } })).statusCode, 404)

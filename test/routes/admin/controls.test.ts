@@ -66,6 +66,21 @@ t.test('fault rules: invalid bodies are 400 with readable problems and change no
   t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })
 
+t.test('fault rules match by project, service and job, the journal\'s words; the path parameters\' names are a 400 naming the word', async (t) => {
+  const app = await build(t)
+  for (const [old, word] of [['projectId', 'project'], ['serviceId', 'service'], ['jobId', 'job']] as const) {
+    const res = await admin(app, 'POST', '/_mock/faults', { match: { [old]: 'x' }, action: { status: 500 } })
+    t.equal(res.statusCode, 400, old)
+    t.equal(res.json().error.message,
+      `body.match.${old} is not allowed (did you mean ${word}?); allowed here: method, path, project, service, job`)
+  }
+  const res = await admin(app, 'POST', '/_mock/faults', { match: { project: 'default-project', service: 'example-service' }, action: { status: 503 } })
+  t.equal(res.statusCode, 201)
+  t.strictSame(res.json().match, { project: 'default-project', service: 'example-service' })
+  t.equal((await get(app, SERVICE_URL)).statusCode, 503, 'the rule applies to its service')
+  t.strictSame((await get(app, '/v1/projects/default-project/services/example-build-service')).statusCode, 200, 'and to no other')
+})
+
 t.test('latency: read and set; out of range is 400', async (t) => {
   const app = await build(t, { behaviour: { latencyMs: 5 } })
   t.strictSame((await admin(app, 'GET', '/_mock/latency')).json(), { ms: 5 })

@@ -502,7 +502,7 @@
   function describeRule (rule) {
     const m = rule.match || {}
     const a = rule.action || {}
-    const match = [m.method, m.path, m.projectId && 'project ' + m.projectId, m.serviceId && 'service ' + m.serviceId].filter(Boolean).join(' ') || 'every request'
+    const match = [m.method, m.path, m.project && 'project ' + m.project, m.service && 'service ' + m.service, m.job && 'job ' + m.job].filter(Boolean).join(' ') || 'every request'
     const act = [a.status && 'answer ' + a.status, a.delayMs && 'wait ' + a.delayMs + ' ms', a.drop && 'drop the connection', a.rollout && 'rollout ' + a.rollout].filter(Boolean).join(', ')
     const limits = [rule.remaining !== null ? rule.remaining + ' left' : '', rule.fraction ? 'fraction ' + rule.fraction : ''].filter(Boolean).join(', ')
     return rule.id + ': ' + match + ' → ' + act + (limits ? ' (' + limits + ')' : '') + '; matched ' + rule.matched + ', applied ' + rule.applied
