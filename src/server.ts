@@ -2,7 +2,7 @@
 /** The command line: flags and environment → config → listen; closes cleanly on SIGTERM/SIGINT. */
 
 // A signal during start-up exits at once. Installed before anything else loads (the built server.js is
-// a few kB; src/build/build.mjs puts the rest in chunks, each loaded by an import below): as a container's
+// a few kB; scripts/build.mjs puts the rest in chunks, each loaded by an import below): as a container's
 // PID 1, Node ignores a signal it has no handler for, and Docker would wait 10 s to kill it.
 // Until the server exists there is nothing to close; closeWithGrace takes over once it does.
 const exitEarly = process.exit.bind(process, 0)
