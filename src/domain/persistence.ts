@@ -13,10 +13,11 @@ import type { Ajv, ValidateFunction } from 'ajv'
 import { StateFileSchema, type StateFile } from '../../schemas/admin.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import { problemsOf } from '../problems.js'
-import { dumpState, restoreState, type Emulator } from './emulator.js'
+import type { Emulator } from './emulator.js'
 import { checkFixtures, FixturesError } from './fixtures.js'
 import { readJsonFile } from './json-file.js'
 import type { State } from './model.js'
+import { dumpState, restoreState } from './state-dump.js'
 
 export class StateFileError extends Error {
   constructor (path: string, message: string) {
