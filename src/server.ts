@@ -71,13 +71,12 @@ async function main (): Promise<void> {
   }
   const log = config.logPretty ? await prettyStdout() : batchedStdout()
 
-  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
+  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }] =
     await Promise.all([
-      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js'),
-      import('./problems.js')
+      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js')
     ])
   userErrors.push(FixturesError, StateFileError)
-  const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(createAjv(), config.fixtures)
+  const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(config.fixtures)
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,
