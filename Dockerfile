@@ -21,6 +21,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
 COPY schemas ./schemas
 COPY src ./src
+COPY scripts ./scripts
 # Declarations and source maps point at sources the runtime image does not hold: drop them.
 RUN npm run build \
  && find dist -name '*.d.ts' -delete \

@@ -51,7 +51,7 @@ export const LINEAR_REWRITES: ReadonlyMap<string, string> = new Map([
 
 /**
  * The emulator's own: a request path to match (fault rules, verify), exact when it has no `*`, else a glob
- * of at most 16 segments, so that matching it stays cheap (src/domain/faults.ts, pathMatcher). Linear in
+ * of at most 16 segments, so that matching it stays cheap (src/domain/path-glob.ts, pathMatcher). Linear in
  * V8: each segment starts at a slash that no `[^/]*` can take.
  */
 export const PATH_GLOB_PATTERN = '^/(?:[^*]*|[^/]*(?:/[^/]*){0,15})$'

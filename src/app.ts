@@ -14,6 +14,7 @@ import type { ControlOptions } from './domain/controls.js'
 import { Emulator } from './domain/emulator.js'
 import { checkFixturesValue, defaultFixtures } from './domain/fixtures.js'
 import { readStateFile, StateSaver } from './domain/persistence.js'
+import { SERIALIZER_AJV_OPTIONS } from './ajv.js'
 import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
@@ -23,7 +24,6 @@ import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
 import { lazySerializers } from './serialization.js'
-import { createAjv, linearRegExp } from './problems.js'
 import { validatorCompiler } from './validation.js'
 import { VERSION } from './version.js'
 
@@ -137,17 +137,13 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     clientErrorHandler,
     // Response serializers compiled on first use, not all at start-up (src/serialization.ts).
     schemaController: { compilersFactory: { buildSerializer: SERIALIZERS } },
-    // fast-json-stringify picks the if/then branch of an answer (the fixtures' docker settings,
-    // schemas/deployment.ts) with an Ajv of its own. It gets the patterns' rewrites that compile with the
-    // u flag, as the validator's Ajv does (the wire patterns' `\-` does not), and no strict-types warning
-    // on stderr: the blocks are valid JSON Schema, their type stated on the object around them.
-    serializerOpts: { ajv: { strictTypes: false, code: { regExp: linearRegExp } } }
+    // fast-json-stringify picks the if/then branch of an answer with an Ajv of its own (src/ajv.ts).
+    serializerOpts: { ajv: SERIALIZER_AJV_OPTIONS }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const ajv = createAjv()
   // Checked as --fixtures and POST /_mock/fixtures check them: a bad document fails here, naming the field.
-  const given = options.fixtures === undefined ? undefined : checkFixturesValue(ajv, options.fixtures)
-  const saved = options.stateFile === undefined ? undefined : readStateFile(ajv, options.stateFile)
+  const given = options.fixtures === undefined ? undefined : checkFixturesValue(options.fixtures)
+  const saved = options.stateFile === undefined ? undefined : readStateFile(options.stateFile)
   const emulator = new Emulator(saved?.fixtures ?? given ?? defaultFixtures(), {
     clock: options.clock,
     behaviour: options.behaviour,
@@ -168,7 +164,7 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   app.decorateRequest('mockNamespace', null)
   app.decorateRequest('mockRawBody', null)
   app.decorateRequest('mockStart', 0)
-  app.setValidatorCompiler(validatorCompiler(ajv))
+  app.setValidatorCompiler(validatorCompiler)
   // JSON is the only body the API takes: anything else is a 415, not a string to validate. The parser is
   // the project's own (src/json.ts), which refuses `__proto__` and `constructor.prototype` keys with a 400.
   app.removeAllContentTypeParsers()

@@ -1,47 +1,12 @@
 /**
- * Schema checking that knows nothing of Fastify, shared by the request validator (src/validation.ts) and
- * the files the domain reads (fixtures, the state file). The Ajv here checks a value exactly as given: no
- * type coercion, no removal of unknown keys, no defaults, unlike Fastify's default Ajv (see "The request
- * body" in docs/northflank-contract.md). It runs every pattern through its linear-time rewrite, and
- * problemsOf turns Ajv's errors into problems a person can act on.
+ * problemsOf turns the errors of a failed validation (src/ajv.ts's Ajv) into problems a person can act
+ * on: a path, the rule, what was expected and a message, for the request validator (src/validation.ts)
+ * and the files the domain reads (fixtures, the state file). Knows nothing of Fastify.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { fullFormats } from 'ajv-formats/dist/formats.js'
+import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { ValidationProblem } from '../schemas/error.js'
-import { LINEAR_REWRITES, PATTERN_HINTS } from '../schemas/patterns.js'
+import { PATTERN_HINTS } from '../schemas/patterns.js'
 import { nearMatches } from './near-match.js'
-
-/** Ajv's hook for building pattern matchers: the rewrite where one is declared, else the pattern itself. */
-export function linearRegExp (pattern: string, flags: string): RegExp {
-  return new RegExp(LINEAR_REWRITES.get(pattern) ?? pattern, flags)
-}
-linearRegExp.code = 'linearRegExp'
-
-export function createAjv (): Ajv {
-  const ajv = new Ajv({
-    allErrors: true, // report every problem at once, not the first
-    verbose: true, // errors carry the data and schema they concern, for the messages below
-    coerceTypes: false,
-    removeAdditional: false,
-    useDefaults: false,
-    strict: true,
-    strictRequired: false, // the if/then blocks require fields the object declares, not the then-branch itself
-    code: { regExp: linearRegExp },
-    formats: { 'date-time': { type: 'string', validate: isDateTime } }
-  })
-  return ajv
-}
-
-const rfc3339 = fullFormats['date-time'] as { validate: (value: string) => boolean }
-
-/**
- * The one format the schemas use (timestamps): ajv-formats' RFC 3339 date-time, which checks the calendar
- * (2026-02-30 is refused), and an instant JavaScript can hold: a leap second (23:59:60) is valid RFC 3339
- * but no Date, so it is refused rather than turned into an Invalid Date.
- */
-export function isDateTime (value: string): boolean {
-  return rfc3339.validate(value) && !Number.isNaN(Date.parse(value))
-}
 
 /**
  * Problems for a failed validation, in the order Ajv found them; at most `limit`. `rootKeys`: what an

@@ -2,7 +2,7 @@
 /** The command line: flags and environment → config → listen; closes cleanly on SIGTERM/SIGINT. */
 
 // A signal during start-up exits at once. Installed before anything else loads (the built server.js is
-// a few kB; src/build/build.mjs puts the rest in chunks, each loaded by an import below): as a container's
+// a few kB; scripts/build.mjs puts the rest in chunks, each loaded by an import below): as a container's
 // PID 1, Node ignores a signal it has no handler for, and Docker would wait 10 s to kill it.
 // Until the server exists there is nothing to close; closeWithGrace takes over once it does.
 const exitEarly = process.exit.bind(process, 0)
@@ -71,13 +71,12 @@ async function main (): Promise<void> {
   }
   const log = config.logPretty ? await prettyStdout() : batchedStdout()
 
-  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }, { createAjv }] =
+  const [{ default: closeWithGrace }, { buildApp }, { FixturesError, readFixturesFile }, { StateFileError }] =
     await Promise.all([
-      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js'),
-      import('./problems.js')
+      import('close-with-grace'), import('./app.js'), import('./domain/fixtures.js'), import('./domain/persistence.js')
     ])
   userErrors.push(FixturesError, StateFileError)
-  const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(createAjv(), config.fixtures)
+  const fixtures = config.fixtures === undefined ? undefined : readFixturesFile(config.fixtures)
   const app = await buildApp({
     fixtures,
     bodyLimit: config.bodyLimit,

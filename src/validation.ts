@@ -1,14 +1,15 @@
 /**
  * Fastify's validator compiler for every route: request parts are checked exactly as sent by the Ajv of
- * src/problems.ts (Fastify's default Ajv coerces types, removes unknown keys and fills defaults, and would
+ * src/ajv.ts (Fastify's default Ajv coerces types, removes unknown keys and fills defaults, and would
  * accept `{"docker":{"configType":"default"},"bogus":1}`; see "The request body" in
  * docs/northflank-contract.md), and a failure is the 400 of Errors.validation.
  */
-import type { Ajv, ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
 import {
   DEPLOYMENT_VARIANTS, JOB_DEPLOYMENT_VARIANTS, UpdateDeploymentBodySchema, UpdateJobDeploymentBodySchema, variantOf
 } from '../schemas/deployment.js'
+import { compile } from './ajv.js'
 import { Errors, MAX_PROBLEMS } from './errors.js'
 import { problemsOf } from './problems.js'
 
@@ -25,43 +26,25 @@ const variantChoosers = new WeakMap<object, { choose: (data: unknown) => number,
   [UpdateJobDeploymentBodySchema, { choose: variantOf, variants: JOB_DEPLOYMENT_VARIANTS }]
 ])
 
-/**
- * Validators by schema object, shared by every app in the process: the schemas are module constants, and
- * every app's Ajv has the same options (createAjv), so what one app compiled serves the next. A test suite
- * that starts an emulator per test then pays Ajv's compile once per schema, not once per test (it was
- * most of a per-test emulator's first requests). Weak keys: a schema that goes away takes its entry along.
- */
-const compiled = new WeakMap<object, ValidateFunction>()
-
-function compileOnce (ajv: Ajv, schema: object): ValidateFunction {
-  let validate = compiled.get(schema)
-  if (validate === undefined) {
-    validate = ajv.compile(schema)
-    compiled.set(schema, validate)
-  }
-  return validate
-}
-
-export function validatorCompiler (ajv: Ajv): FastifySchemaCompiler<object> {
-  return ({ schema, httpPart }) => {
-    const part = httpPart as string // Fastify always names it: body, params, querystring, headers
-    const chooser = variantChoosers.get(schema)
-    const schemas = chooser === undefined ? [schema] : chooser.variants
-    const choose = chooser?.choose ?? (() => 0)
-    // Keys a misspelled top-level key may have meant: those of every variant, not only the one chosen
-    // (`{"extrenal":…}` is checked as the unchanged variant, which has no `external`).
-    const rootKeys = chooser === undefined ? undefined : [...new Set(schemas.flatMap((v) => Object.keys((v as { properties: object }).properties)))]
-    // Compiled on first use: compiling every route's schemas up front was half of start-up (about 100 ms
-    // of Ajv for 39 schemas, mostly admin documents that a run may never receive).
-    const validators: Array<ValidateFunction | undefined> = []
-    return (data: unknown) => {
-      const i = choose(data)
-      const validate = validators[i] ??= compileOnce(ajv, schemas[i] as object)
-      if (validate(data)) return { value: data }
-      const problems = problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)
-      // The validator lives as long as the process: its errors, which hold the rejected body (verbose), go now.
-      validate.errors = null
-      return { error: Errors.validation(problems) }
-    }
+/** For `app.setValidatorCompiler`: one compiler serves every app, as one Ajv does (src/ajv.ts). */
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  const part = httpPart as string // Fastify always names it: body, params, querystring, headers
+  const chooser = variantChoosers.get(schema)
+  const schemas = chooser === undefined ? [schema] : chooser.variants
+  const choose = chooser?.choose ?? (() => 0)
+  // Keys a misspelled top-level key may have meant: those of every variant, not only the one chosen
+  // (`{"extrenal":…}` is checked as the unchanged variant, which has no `external`).
+  const rootKeys = chooser === undefined ? undefined : [...new Set(schemas.flatMap((v) => Object.keys((v as { properties: object }).properties)))]
+  // Compiled on first use: compiling every route's schemas up front was half of start-up (about 100 ms
+  // of Ajv for 39 schemas, mostly admin documents that a run may never receive).
+  const validators: Array<ValidateFunction | undefined> = []
+  return (data: unknown) => {
+    const i = choose(data)
+    const validate = validators[i] ??= compile(schemas[i] as object)
+    if (validate(data)) return { value: data }
+    const problems = problemsOf(validate, data, part, MAX_PROBLEMS + 1, rootKeys)
+    // The validator lives as long as the process: its errors, which hold the rejected body (verbose), go now.
+    validate.errors = null
+    return { error: Errors.validation(problems) }
   }
 }

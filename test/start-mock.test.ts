@@ -6,7 +6,6 @@ import t from 'tap'
 import type { Fixtures } from '../schemas/fixtures.js'
 import { readFixturesFile } from '../src/domain/fixtures.js'
 import { AdminError, buildApp, createAdminClient, defaultFixtures, FixturesError, startMock, VERSION } from '../src/index.js'
-import { createAjv } from '../src/problems.js'
 
 const PROJECT = 'default-project'
 const SERVICE = 'example-service'
@@ -175,7 +174,7 @@ function cliProblem (doc: unknown): string {
   try {
     const file = join(dir, 'fixtures.json')
     writeFileSync(file, JSON.stringify(doc))
-    readFixturesFile(createAjv(), file)
+    readFixturesFile(file)
   } catch (err) {
     return (err as FixturesError).problem
   } finally {

@@ -1,17 +1,18 @@
 /**
  * Fault rules: which requests of the emulated API answer an injected error, wait, have their connection
- * dropped, or have their rollout end FAILED. Also the `Prefer` request header that asks the same for one
- * request (in the spirit of Prism's `Prefer: code=…`). Pure: no Fastify, no timers; src/routes/traffic.ts
- * carries the actions out.
+ * dropped, or have their rollout end FAILED (the `Prefer` header, src/domain/prefer.ts, asks the same of
+ * one request). Pure: no Fastify, no timers; src/routes/gateway.ts carries the actions out.
  */
 import type { FaultAction, FaultMatch, FaultRule, FaultRuleInput } from '../../schemas/faults.js'
 import { Errors } from '../errors.js'
+import { pathMatcher } from './path-glob.js'
+import { mulberry32 } from './random.js'
 
 /** The longest delay a rule, the Prefer header or the global latency may ask for, and their sum. */
 export const MAX_DELAY_MS = 60_000
 /**
  * Rules held at once: enough for any test, few enough that matching a request against all of them stays
- * cheap (each rule's glob may test about a thousand segments; see GLOB_PATH_LIMIT).
+ * cheap (each rule's glob may test about a thousand segments; see GLOB_PATH_LIMIT in src/domain/path-glob.ts).
  */
 export const MAX_RULES = 100
 /** The seed of a rule that names none, so an unseeded rule is as repeatable as a seeded one. */
@@ -25,105 +26,6 @@ export interface RequestFacts {
   project?: string
   service?: string
   job?: string
-}
-
-/**
- * mulberry32: a tiny deterministic PRNG (32-bit state), so a seeded fraction draws the same sequence on
- * every run. Returns numbers in [0, 1).
- */
-export function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/**
- * A glob is tried only on paths of at most this many characters and segments; a longer path, which no
- * emulated route has, is matched by exact patterns only. With globs of at most 16 segments
- * (PathGlobSchema), one match then tests at most about a thousand segments, whatever the pattern and path.
- */
-export const GLOB_PATH_LIMIT = { characters: 2048, segments: 32 }
-
-/**
- * A path pattern: exact unless it holds `*`. `*` matches any characters within one segment, `**` as a
- * whole segment matches any number of segments (so `/v1/**` is a prefix match). The segments between two
- * `**` are a block found at its leftmost place, and each segment's `*`s are matched chunk by chunk at the
- * leftmost place too: both choices are safe (a later place leaves less room for what follows), so nothing
- * is ever retried and the cost is about the path's length times the block's (docs/faults-and-rollouts.md).
- */
-export function pathMatcher (pattern: string): (path: string) => boolean {
-  if (!pattern.includes('*')) return (path) => path === pattern
-  const blocks: SegmentTest[][] = [[]]
-  for (const segment of pattern.split('/')) {
-    if (segment === '**') blocks.push([])
-    else blocks[blocks.length - 1]?.push(segmentTest(segment))
-  }
-  return (path) => {
-    if (path.length > GLOB_PATH_LIMIT.characters) return false
-    const segments = path.split('/', GLOB_PATH_LIMIT.segments + 2)
-    // split's limit stops at one element past the leading '' and the segments allowed: more means too many.
-    return segments.length <= GLOB_PATH_LIMIT.segments + 1 && matchBlocks(blocks, segments)
-  }
-}
-
-type SegmentTest = (segment: string) => boolean
-
-/** A segment pattern: exact, or chunks between `*`s, the first a prefix, the last a suffix, the others in order between. */
-function segmentTest (pattern: string): SegmentTest {
-  if (!pattern.includes('*')) return (segment) => segment === pattern
-  const chunks = pattern.split('*')
-  const first = chunks[0] as string
-  const last = chunks[chunks.length - 1] as string
-  const middle = chunks.slice(1, -1).filter((c) => c !== '')
-  return (segment) => {
-    const end = segment.length - last.length
-    if (end < first.length || !segment.startsWith(first) || !segment.endsWith(last)) return false
-    let at = first.length
-    for (const chunk of middle) {
-      const found = segment.indexOf(chunk, at)
-      if (found === -1 || found + chunk.length > end) return false
-      at = found + chunk.length
-    }
-    return true
-  }
-}
-
-/** Whether `block` matches the segments from `at` on. */
-function blockAt (block: SegmentTest[], segments: string[], at: number): boolean {
-  for (let i = 0; i < block.length; i++) if (!(block[i] as SegmentTest)(segments[at + i] as string)) return false
-  return true
-}
-
-/**
- * Blocks of segment tests separated by `**`: the first block must match the first segments, the last the
- * last ones, and each block between at its leftmost place after the one before.
- */
-function matchBlocks (blocks: SegmentTest[][], segments: string[]): boolean {
-  const head = blocks[0] as SegmentTest[]
-  if (blocks.length === 1) return segments.length === head.length && blockAt(head, segments, 0)
-  const tail = blocks[blocks.length - 1] as SegmentTest[]
-  const end = segments.length - tail.length
-  if (end < head.length || !blockAt(head, segments, 0) || !blockAt(tail, segments, end)) return false
-  let at = head.length
-  for (let b = 1; b < blocks.length - 1; b++) {
-    const block = blocks[b] as SegmentTest[]
-    while (at + block.length <= end && !blockAt(block, segments, at)) at++
-    if (at + block.length > end) return false
-    at += block.length
-  }
-  return true
-}
-
-/** The request's path as rules see it: no query string, no repeated slashes (the router ignores them). */
-export function requestPath (url: string): string {
-  const q = url.indexOf('?')
-  const path = q === -1 ? url : url.slice(0, q)
-  return path.includes('//') ? path.replace(/\/{2,}/g, '/') : path
 }
 
 interface Rule {
@@ -251,43 +153,4 @@ function checkAction (a: FaultAction): void {
     throw problem('body.action.rollout acts on the rollout of an accepted update: it takes no status, delayMs or drop')
   }
   if (a.message !== undefined && a.status === undefined) throw problem('body.action.message goes with body.action.status')
-}
-
-/** What a `Prefer` header asks of one request. */
-export interface PreferFault {
-  status?: number
-  delayMs?: number
-  drop?: boolean
-}
-
-/**
- * Reads the preferences this emulator knows from a `Prefer` header (RFC 7240: comma-separated
- * `name[=value]`, parameters after `;`, unknown ones ignored): `status=503` (or Prism's `code=503`),
- * `delay=200` (milliseconds), `drop`. A known preference with a bad value is a 400, as a typo in a test
- * should not pass silently. undefined: nothing asked.
- */
-export function parsePrefer (header: string): PreferFault | undefined {
-  let fault: PreferFault | undefined
-  for (const item of header.split(',')) {
-    const pref = item.split(';', 1)[0] as string
-    const eq = pref.indexOf('=')
-    const name = (eq === -1 ? pref : pref.slice(0, eq)).trim().toLowerCase()
-    const value = eq === -1 ? undefined : pref.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
-    if (name === 'status' || name === 'code') {
-      fault = { ...fault, status: integerIn(name, value, 400, 599) }
-    } else if (name === 'delay') {
-      fault = { ...fault, delayMs: integerIn(name, value, 0, MAX_DELAY_MS) }
-    } else if (name === 'drop') {
-      if (value !== undefined && value !== 'true') throw Errors.badPrefer(`"drop" takes no value (got "${value}")`)
-      fault = { ...fault, drop: true }
-    }
-  }
-  if (fault?.status !== undefined && fault.drop === true) throw Errors.badPrefer('"status" and "drop" cannot be asked together')
-  return fault
-}
-
-function integerIn (name: string, value: string | undefined, min: number, max: number): number {
-  const n = value === undefined || !/^\d{1,6}$/.test(value) ? NaN : Number(value)
-  if (!(n >= min && n <= max)) throw Errors.badPrefer(`"${name}" must be an integer from ${min} to ${max} (got ${value === undefined ? 'no value' : `"${value}"`})`)
-  return n
 }

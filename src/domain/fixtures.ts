@@ -2,9 +2,9 @@
  * Fixtures: the built-in default world, reading and checking a fixtures document, and building the
  * emulator's state from one.
  */
-import type { Ajv, ValidateFunction } from 'ajv'
 import type { BuildpackConfig, DockerConfig, ExternalDeployment, InternalDeployment, UpdateDeploymentBody } from '../../schemas/deployment.js'
 import { FixturesSchema, type Fixtures, type JobFixture, type ServiceFixture } from '../../schemas/fixtures.js'
+import { compile } from '../ajv.js'
 import { problemsOf } from '../problems.js'
 import { updateDeployment } from './deployments.js'
 import { checkFaultRules } from './faults.js'
@@ -78,13 +78,11 @@ export class FixturesError extends Error {
   }
 }
 
-let validateFixtures: ValidateFunction | undefined
-
 /** Checks a parsed document: schema first, then what a schema cannot say (unique ids, references). */
-export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures {
-  validateFixtures ??= ajv.compile(FixturesSchema)
-  if (!validateFixtures(doc)) {
-    const problems = problemsOf(validateFixtures, doc, 'fixtures')
+export function checkFixtures (doc: unknown, source: string): Fixtures {
+  const validate = compile(FixturesSchema)
+  if (!validate(doc)) {
+    const problems = problemsOf(validate, doc, 'fixtures')
     throw new FixturesError(source, problems.map((p) => p.message).join('; '))
   }
   const fixtures = doc as Fixtures
@@ -99,18 +97,18 @@ export function checkFixtures (ajv: Ajv, doc: unknown, source: string): Fixtures
  * on a JSON copy: a Date becomes its ISO text as it would in a file, and nothing the caller changes later
  * reaches the emulator's reset point.
  */
-export function checkFixturesValue (ajv: Ajv, value: unknown, source = 'option'): Fixtures {
+export function checkFixturesValue (value: unknown, source = 'option'): Fixtures {
   let doc: unknown
   try {
     doc = JSON.parse(JSON.stringify(value))
   } catch (err) {
     throw new FixturesError(source, `is not a JSON document (${(err as Error).message})`)
   }
-  return checkFixtures(ajv, doc, source)
+  return checkFixtures(doc, source)
 }
 
-export function readFixturesFile (ajv: Ajv, path: string): Fixtures {
-  return checkFixtures(ajv, readJsonFile(path, (message) => new FixturesError(path, message)), path)
+export function readFixturesFile (path: string): Fixtures {
+  return checkFixtures(readJsonFile(path, (message) => new FixturesError(path, message)), path)
 }
 
 /** Where a fixture names what a service or a job runs: the update body's own shapes. */

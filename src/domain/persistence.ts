@@ -9,14 +9,15 @@ import { randomUUID } from 'node:crypto'
 import { readdirSync, rmSync, type Dirent } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import type { Ajv, ValidateFunction } from 'ajv'
 import { StateFileSchema, type StateFile } from '../../schemas/admin.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
+import { compile } from '../ajv.js'
 import { problemsOf } from '../problems.js'
-import { dumpState, restoreState, type Emulator } from './emulator.js'
+import type { Emulator } from './emulator.js'
 import { checkFixtures, FixturesError } from './fixtures.js'
 import { readJsonFile } from './json-file.js'
 import type { State } from './model.js'
+import { dumpState, restoreState } from './state-dump.js'
 
 export class StateFileError extends Error {
   constructor (path: string, message: string) {
@@ -30,19 +31,17 @@ export interface Saved {
   state: State
 }
 
-let validateStateFile: ValidateFunction | undefined
-
 /** The saved fixtures and state, or undefined when the file does not exist yet (a first start). */
-export function readStateFile (ajv: Ajv, path: string): Saved | undefined {
+export function readStateFile (path: string): Saved | undefined {
   const doc = readJsonFile(path, (message) => new StateFileError(path, message), true)
   if (doc === undefined) return undefined
-  validateStateFile ??= ajv.compile(StateFileSchema)
-  if (!validateStateFile(doc)) {
-    throw new StateFileError(path, problemsOf(validateStateFile, doc, 'file').map((p) => p.message).join('; '))
+  const validate = compile(StateFileSchema)
+  if (!validate(doc)) {
+    throw new StateFileError(path, problemsOf(validate, doc, 'file').map((p) => p.message).join('; '))
   }
   const file = doc as StateFile
   try {
-    return { fixtures: checkFixtures(ajv, file.fixtures, `${path} (its "fixtures")`), state: restoreState(file.state, 'file.state') }
+    return { fixtures: checkFixtures(file.fixtures, `${path} (its "fixtures")`), state: restoreState(file.state, 'file.state') }
   } catch (err) {
     // A FixturesError or a StateError, each naming the field.
     throw new StateFileError(path, err instanceof FixturesError ? err.problem.replace(/^fixtures\b/, 'file.fixtures') : (err as Error).message)

@@ -5,7 +5,8 @@
  * route does the waiting. No Fastify here.
  */
 import type { CountExpectation, NearMiss, VerifyQuery } from '../../schemas/verify.js'
-import { pathMatcher, requestPath } from './faults.js'
+import { pathMatcher } from './path-glob.js'
+import { requestPath } from './request-path.js'
 import { redact, type Recorded } from './journal.js'
 
 /**

@@ -14,8 +14,10 @@ import { performance } from 'node:perf_hooks'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { bearerOf } from '../domain/auth.js'
 import type { Emulator, Namespace } from '../domain/emulator.js'
-import { MAX_DELAY_MS, parsePrefer, requestPath, type PreferFault, type RequestFacts } from '../domain/faults.js'
+import { MAX_DELAY_MS, type RequestFacts } from '../domain/faults.js'
+import { parsePrefer, type PreferFault } from '../domain/prefer.js'
 import { rateLimitKey } from '../domain/rate-limit.js'
+import { requestPath } from '../domain/request-path.js'
 import { Errors } from '../errors.js'
 
 declare module 'fastify' {

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { parseConfig } from '../../src/config.js'
 import { checkFixtures, defaultFixtures, FixturesError } from '../../src/domain/fixtures.js'
-import { createAjv } from '../../src/problems.js'
 import { build, SERVICE_URL, get } from '../support/helper.js'
 
 t.test('behaviour flags default to Northflank\'s limit, not enforced, and no latency or rollout steps', async (t) => {
@@ -20,14 +19,14 @@ t.test('behaviour flags and their environment variables are read and checked', a
 })
 
 t.test('fixtures may hold fault rules, which act from the start', async (t) => {
-  const fixtures = checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ match: { method: 'GET' }, action: { status: 503 }, times: 1 }] }, 'f.json')
+  const fixtures = checkFixtures({ ...defaultFixtures(), faults: [{ match: { method: 'GET' }, action: { status: 503 }, times: 1 }] }, 'f.json')
   const app = await build(t, { fixtures })
   t.equal((await get(app, SERVICE_URL)).statusCode, 503)
   t.equal((await get(app, SERVICE_URL)).statusCode, 200)
 })
 
 t.test('fixtures with a bad fault rule are refused, naming the rule', async (t) => {
-  t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 500 } }, { action: { status: 500, drop: true } }] }, 'f.json'),
+  t.throws(() => checkFixtures({ ...defaultFixtures(), faults: [{ action: { status: 500 } }, { action: { status: 500, drop: true } }] }, 'f.json'),
     new FixturesError('f.json', 'fixtures.faults[1]: action cannot both answer a status and drop the connection'))
-  t.throws(() => checkFixtures(createAjv(), { ...defaultFixtures(), faults: [{ action: { status: 99 } }] }, 'f.json'), FixturesError)
+  t.throws(() => checkFixtures({ ...defaultFixtures(), faults: [{ action: { status: 99 } }] }, 'f.json'), FixturesError)
 })

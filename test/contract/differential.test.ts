@@ -2,7 +2,6 @@ import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { UpdateDeploymentBodySchema } from '../../schemas/deployment.js'
 import { IMAGE_PATH_PATTERN } from '../../schemas/patterns.js'
-import { createAjv } from '../../src/problems.js'
 import { validatorCompiler } from '../../src/validation.js'
 import { buildServiceIdCandidate, candidateBody, imagePathCandidate, validBody } from '../support/arbitraries.js'
 import { scaled } from '../support/heavy.js'
@@ -23,7 +22,7 @@ async function check<Ts> (t: Test, name: string, property: fc.IAsyncPropertyWith
 }
 
 /** The emulator's verdict: the validator Fastify runs on the route's body, built as buildApp builds it. */
-const emulatorValidate = validatorCompiler(createAjv())({ schema: UpdateDeploymentBodySchema, httpPart: 'body', method: 'POST', url: '/' })
+const emulatorValidate = validatorCompiler({ schema: UpdateDeploymentBodySchema, httpPart: 'body', method: 'POST', url: '/' })
 const emulatorAccepts = (body: unknown) => !('error' in (emulatorValidate(body) as object))
 const independent = independentValidator()
 const independentAccepts = (body: unknown) => independent(body) === true

@@ -6,7 +6,8 @@ import type { FastifyRouteSchemaDef } from 'fastify/types/schema.js'
 import { UpdateDeploymentBodySchema, variantOf } from '../../schemas/deployment.js'
 import type { ValidationProblem } from '../../schemas/error.js'
 import { ApiError } from '../../src/errors.js'
-import { createAjv, problemsOf } from '../../src/problems.js'
+import { compile } from '../../src/ajv.js'
+import { problemsOf } from '../../src/problems.js'
 import { validatorCompiler } from '../../src/validation.js'
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261129)
@@ -29,9 +30,8 @@ const { body } = fc.letrec((tie) => ({
 
 t.test('checking a body against the variant it names accepts and reports exactly as the whole oneOf does', async (t) => {
   t.comment(`seed ${seed} (FUZZ_SEED to change)`)
-  const ajv = createAjv()
-  const whole = ajv.compile(UpdateDeploymentBodySchema)
-  const check = validatorCompiler(ajv)({ schema: UpdateDeploymentBodySchema, httpPart: 'body', method: 'POST', url: '/' } as FastifyRouteSchemaDef<object>)
+  const whole = compile(UpdateDeploymentBodySchema)
+  const check = validatorCompiler({ schema: UpdateDeploymentBodySchema, httpPart: 'body', method: 'POST', url: '/' } as FastifyRouteSchemaDef<object>)
   let valid = 0
   fc.assert(fc.property(body, (data) => {
     const accepted = whole(data)

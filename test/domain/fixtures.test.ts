@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildState, checkFixtures, defaultFixtures, readFixturesFile } from '../../src/domain/fixtures.js'
-import { createAjv } from '../../src/problems.js'
 import { build, get } from '../support/helper.js'
 import { richFixtures } from '../support/fixtures/rich.js'
 
-const ajv = createAjv()
 const dir = mkdtempSync(join(tmpdir(), 'nf-fixtures-'))
 function file (name: string, text: string): string {
   const path = join(dir, name)
@@ -17,7 +15,7 @@ function file (name: string, text: string): string {
 
 t.test('a fixtures file replaces the default project', async (t) => {
   const path = file('rich.json', JSON.stringify(richFixtures()))
-  const app = await build(t, { fixtures: readFixturesFile(ajv, path) })
+  const app = await build(t, { fixtures: readFixturesFile(path) })
   t.equal((await get(app, '/v1/projects/shop/services/web')).statusCode, 200)
   t.equal((await get(app, '/v1/projects/default-project/services/example-service')).statusCode, 404)
 })
@@ -71,8 +69,8 @@ t.test('a bad fixtures file is refused with a message naming the file and the fi
   ]
   for (const [name, text, message] of cases) {
     const path = name === 'missing.json' ? join(dir, name) : file(name, text)
-    t.throws(() => readFixturesFile(ajv, path), message, name)
-    t.throws(() => readFixturesFile(ajv, path), { name: 'FixturesError' })
+    t.throws(() => readFixturesFile(path), message, name)
+    t.throws(() => readFixturesFile(path), { name: 'FixturesError' })
   }
 })
 
@@ -95,16 +93,16 @@ t.test('jobs in fixtures are checked as services are: their type, a source of on
       'fixtures.projects[0].jobs[0].id must be a letter, then letters, digits and single dashes, not ending in a dash']
   ]
   for (const [name, jobs, problem] of cases) {
-    t.throws(() => checkFixtures(ajv, project(jobs), 'inline'), { name: 'FixturesError', message: `fixtures inline: ${problem}` }, name)
+    t.throws(() => checkFixtures(project(jobs), 'inline'), { name: 'FixturesError', message: `fixtures inline: ${problem}` }, name)
   }
-  const state = buildState(checkFixtures(ajv, project([{ id: 'j', jobType: 'cron', deployment: { internal: { id: 'builder' } } }]), 'inline'))
+  const state = buildState(checkFixtures(project([{ id: 'j', jobType: 'cron', deployment: { internal: { id: 'builder' } } }]), 'inline'))
   const built = state.projects.get('p')?.jobs.get('j')
   t.equal(built?.schedule, '0 * * * *', 'a cron job without a schedule runs every hour')
   t.matchStrict(built?.deployment.source, { kind: 'internal', buildServiceId: 'builder', branch: 'main', buildSHA: 'latest' })
 })
 
 t.test('checkFixtures accepts a document as parsed, and tokens build a token list', async (t) => {
-  const fixtures = checkFixtures(ajv, { projects: [], tokens: [{ token: 'a', permissions: ['x'], projects: ['p'] }] }, 'inline')
+  const fixtures = checkFixtures({ projects: [], tokens: [{ token: 'a', permissions: ['x'], projects: ['p'] }] }, 'inline')
   const state = buildState(fixtures)
   t.strictSame([...(state.tokens?.get('a')?.permissions ?? [])], ['x'])
   t.strictSame([...(state.tokens?.get('a')?.projects ?? [])], ['p'])
@@ -112,9 +110,9 @@ t.test('checkFixtures accepts a document as parsed, and tokens build a token lis
 
 t.test('timestamps in fixtures must be RFC 3339 date-times', async (t) => {
   const doc = (createdAt: string) => ({ projects: [{ id: 'p', services: [{ id: 's', serviceType: 'build', createdAt }] }] })
-  t.ok(checkFixtures(ajv, doc('2026-01-01T00:00:00Z'), 'inline'))
-  t.ok(checkFixtures(ajv, doc('2026-01-01T00:00:00.123+02:00'), 'inline'))
+  t.ok(checkFixtures(doc('2026-01-01T00:00:00Z'), 'inline'))
+  t.ok(checkFixtures(doc('2026-01-01T00:00:00.123+02:00'), 'inline'))
   for (const bad of ['2026-01-01', 'yesterday', '2026-13-45T99:00:00Z']) {
-    t.throws(() => checkFixtures(ajv, doc(bad), 'inline'), /createdAt must match format "date-time"/, bad)
+    t.throws(() => checkFixtures(doc(bad), 'inline'), /createdAt must match format "date-time"/, bad)
   }
 })

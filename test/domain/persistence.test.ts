@@ -7,7 +7,6 @@ import { buildApp } from '../../src/app.js'
 import { Emulator } from '../../src/domain/emulator.js'
 import { defaultFixtures } from '../../src/domain/fixtures.js'
 import { readStateFile, StateFileError, stateFileOf, writeAtomically, writeStateFile } from '../../src/domain/persistence.js'
-import { createAjv } from '../../src/problems.js'
 import { DEPLOYMENT_URL, post, readBack } from '../support/helper.js'
 
 function tempDir (t: Test): string {
@@ -18,7 +17,7 @@ function tempDir (t: Test): string {
 
 t.test('a missing state file means a first start: state comes from the fixtures', async (t) => {
   const dir = tempDir(t)
-  t.equal(readStateFile(createAjv(), join(dir, 'state.json')), undefined)
+  t.equal(readStateFile(join(dir, 'state.json')), undefined)
   const app = await buildApp({ stateFile: join(dir, 'state.json') })
   t.equal((await readBack(app)).external.imagePath, 'nginx:latest')
   await app.close()
@@ -43,7 +42,6 @@ t.test('state is saved when the app closes and loaded at the next start, fixture
 
 t.test('a state file that cannot be used stops the start with a message naming the field', async (t) => {
   const dir = tempDir(t)
-  const ajv = createAjv()
   const good = stateFileOf(new Emulator(defaultFixtures()), new Date('2026-01-01T00:00:00Z'))
   const cases: Array<[string, string, RegExp]> = [
     ['not json', '{"format":', /is not valid JSON/],
@@ -55,10 +53,10 @@ t.test('a state file that cannot be used stops the start with a message naming t
   for (const [name, text, message] of cases) {
     const file = join(dir, `${name.replaceAll(' ', '-')}.json`)
     writeFileSync(file, text)
-    t.throws(() => readStateFile(ajv, file), { name: 'StateFileError', message }, name)
+    t.throws(() => readStateFile(file), { name: 'StateFileError', message }, name)
     await t.rejects(buildApp({ stateFile: file }), StateFileError, `${name}: buildApp refuses it too`)
   }
-  t.throws(() => readStateFile(ajv, dir), { message: /cannot be read/ }, 'a directory is not a state file')
+  t.throws(() => readStateFile(dir), { message: /cannot be read/ }, 'a directory is not a state file')
 })
 
 t.test('what is saved round-trips: a state file of a changed emulator restores the same dump', async (t) => {
@@ -67,7 +65,7 @@ t.test('what is saved round-trips: a state file of a changed emulator restores t
   const e = new Emulator(defaultFixtures())
   e.load({ ...defaultFixtures(), tokens: [{ token: 'ro', permissions: ['x'], projects: ['default-project'] }] })
   await writeStateFile(file, e)
-  const back = readStateFile(createAjv(), file)
+  const back = readStateFile(file)
   const again = new Emulator(back?.fixtures ?? defaultFixtures())
   if (back !== undefined) again.state = back.state
   const json = (x: unknown) => JSON.parse(JSON.stringify(x))

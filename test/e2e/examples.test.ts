@@ -184,7 +184,7 @@ interface Outcome { what: string, code: number | null, signal: NodeJS.Signals | 
  * of vitest, each script with node and tsx. They take longest, so they start before the shell examples.
  */
 async function runCodeExamples (): Promise<{ build: Outcome, taps: number, vitests: number, outcomes: Outcome[] }> {
-  const build = { what: 'dist/ is built', ...await run(process.execPath, ['src/build/build.mjs', '--if-stale'], { cwd: ROOT, env: cleanEnv(), timeoutMs: 120_000 }) }
+  const build = { what: 'dist/ is built', ...await run(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, env: cleanEnv(), timeoutMs: 120_000 }) }
   if (build.code !== 0) return { build, taps: 0, vitests: 0, outcomes: [] }
 
   // A project of its own, so that its tap run keeps its .tap/ there: a tap run clears the coverage data

@@ -4,7 +4,8 @@
 # In each consumer, test/e2e/consumer-check.mjs imports startMock and drives it, and runs the installed
 # CLI (--version, a start, --log-pretty without pino-pretty); `npx northflank-mock --version` must print
 # the version. Then, in the clone installed from a path, `npm start` must reuse a current build and
-# rebuild a stale one. Run by .ci/run; uses only the npm registry (through npm's cache when warm).
+# rebuild a stale one (a source or a build script changed). Run by .ci/run; uses only the npm registry
+# (through npm's cache when warm).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -63,7 +64,7 @@ tarball=$(cd "$work/clone" && npm pack --silent --pack-destination "$work" | tai
 [ -f "$work/$tarball" ] || fail "npm pack made no $tarball"
 listing=$(tar -tzf "$work/$tarball")
 grep -qx 'package/dist/src/server.js' <<<"$listing" || fail 'the tarball lacks dist/src/server.js'
-! grep -q '^package/\(src\|node_modules\|test\)/' <<<"$listing" || fail 'the tarball holds sources, build scripts, tests or node_modules'
+! grep -q '^package/\(src\|scripts\|node_modules\|test\)/' <<<"$listing" || fail 'the tarball holds sources, build scripts, tests or node_modules'
 echo "   $tarball: $(wc -l <<<"$listing") files, $(du -k "$work/$tarball" | cut -f1) KiB"
 consumer by-tarball
 (cd "$work/by-tarball" && timed npm install --save-dev "${npm_flags[@]}" "$work/$tarball")
@@ -83,6 +84,12 @@ step 'npm start in the clone: a current build is reused, a stale one rebuilt'
   out=$(npm start --silent -- --help)
   grep -q '^Usage: northflank-mock \[options\] (edited)$' <<<"$out" || fail 'npm start ran a stale build'
   echo '   stale build rebuilt before starting'
+  # The build scripts are inputs too: a changed script rebuilds.
+  before=$(stat -c '%i %.9Y' "$stamp")
+  echo '// edited' >> scripts/build.mjs
+  npm start --silent -- --version > /dev/null
+  [ "$(stat -c '%i %.9Y' "$stamp")" != "$before" ] || fail 'npm start kept a build older than its build script'
+  echo '   a changed build script rebuilds too'
 )
 
 printf '\nOK: northflank-mock installs and runs from a path, a git URL and a tarball\n'

@@ -2,7 +2,7 @@ import t from 'tap'
 import { RolloutStateSchema } from '../../schemas/faults.js'
 import { ControlledClock, ManualClock } from '../../src/domain/clock.js'
 import { rolloutStatus, startRollout } from '../../src/domain/rollout.js'
-import { createAjv } from '../../src/problems.js'
+import { compile } from '../../src/ajv.js'
 import { build, DEPLOYMENT_URL, get, post, SERVICE_URL } from '../support/helper.js'
 
 const T0 = new Date('2026-03-01T12:00:00.000Z')
@@ -37,7 +37,7 @@ t.test('a rollout waiting for a build stays PENDING however late', async (t) => 
 })
 
 t.test('stored rollouts match the schema a state dump checks them with', async (t) => {
-  const valid = createAjv().compile(RolloutStateSchema)
+  const valid = compile(RolloutStateSchema)
   t.ok(valid(startRollout({ pendingMs: 1, inProgressMs: 2, outcome: 'FAILED' }, T0, SHA, false)))
   t.ok(valid(startRollout({ pendingMs: 0, inProgressMs: 0, outcome: 'COMPLETED' }, T0, undefined, true)))
   t.notOk(valid({ startedAt: 'yesterday', pendingMs: 0, inProgressMs: 0, outcome: 'COMPLETED' }), 'a bad time is refused')

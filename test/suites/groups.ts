@@ -1,10 +1,11 @@
 /** Which test files each suite runs (test/support/suite.ts says why suites exist). */
-import { testFiles } from '../support/suite.js'
+import { rootTestFiles, testFiles } from '../support/suite.js'
 
-const BROWSER = /\.browser\.test\.ts$/
+const BROWSER = /\.browser\.(?:test|spec)\./
 
 export const GROUPS: Record<string, string[]> = {
-  unit: [...testFiles(['domain', 'config']), 'log.test.ts', 'serialization.test.ts', 'start-mock.test.ts', 'units.test.ts'],
+  // The plain modules: src/domain/, the configuration, and the modules directly in src/.
+  unit: [...testFiles(['domain', 'config']), ...rootTestFiles()],
   routes: testFiles(['routes'], BROWSER),
   // Chromium: a process of its own, so it runs beside the others.
   browser: testFiles(['routes']).filter((file) => BROWSER.test(file)),

@@ -1,7 +1,7 @@
 /**
  * The upstream contract as data (schemas/upstream/), and a validator built from it alone: the referee of
- * the differential tests. It shares nothing with the emulator's validation (src/problems.ts and
- * src/validation.ts): not its Ajv options, not its linear-time pattern rewrites, not its way of writing
+ * the differential tests. It shares nothing with the emulator's validation (src/ajv.ts, src/problems.ts
+ * and src/validation.ts): not its Ajv options, not its linear-time pattern rewrites, not its way of writing
  * the conditional rules.
  */
 import { readFileSync } from 'node:fs'

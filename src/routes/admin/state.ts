@@ -10,9 +10,10 @@ import {
 } from '../../../schemas/admin.js'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import { FixturesSchema } from '../../../schemas/fixtures.js'
-import { StateError, type Emulator } from '../../domain/emulator.js'
+import type { Emulator } from '../../domain/emulator.js'
 import { checkFaultRules } from '../../domain/faults.js'
 import { FixturesError } from '../../domain/fixtures.js'
+import { StateError } from '../../domain/state-dump.js'
 import { Errors } from '../../errors.js'
 import { scopeOf } from './scope.js'
 

@@ -13,7 +13,7 @@ import { STYLE } from './style.js'
 
 /**
  * The page's script, a plain browser file beside this module, linted as such (eslint.config.js). The build
- * puts a copy beside every output that serves the page (src/build/build.mjs).
+ * puts a copy beside every output that serves the page (scripts/build.mjs).
  */
 export const SCRIPT_FILE = new URL('./inspector.js', import.meta.url)
 

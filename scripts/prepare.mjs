@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 
-const ROOT = realpathSync(join(import.meta.dirname, '..', '..'))
+const ROOT = realpathSync(join(import.meta.dirname, '..'))
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 // A project's direct dependencies always sit in its own node_modules/.
 const missing = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })

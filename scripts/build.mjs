@@ -20,11 +20,11 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, 
 import { createRequire } from 'node:module'
 import { join, relative } from 'node:path'
 
-const ROOT = join(import.meta.dirname, '..', '..')
+const ROOT = join(import.meta.dirname, '..')
 const DIST = join(ROOT, 'dist')
 const STAMP = join(DIST, '.inputs.sha256')
-/** What the output depends on: the sources (this script among them), the compiler settings, the locked dependency versions (they are inlined). */
-const INPUTS = ['src', 'schemas', 'tsconfig.json', 'package.json', 'package-lock.json']
+/** What the output depends on: the sources, the build scripts (this one among them), the compiler settings, the locked dependency versions (they are inlined). */
+const INPUTS = ['src', 'schemas', 'scripts', 'tsconfig.json', 'package.json', 'package-lock.json']
 /** A plain browser script the server reads at run time (src/routes/admin/ui/index.ts): copied, not compiled. */
 const INSPECTOR_SCRIPT = 'src/routes/admin/ui/inspector.js'
 
