@@ -29,3 +29,14 @@ t.test('nearMatches names the close candidates, closest first, and nothing for a
   t.strictSame(nearMatches('Docker', ['docker', 'dockers']), ['docker'], 'a farther one found later is left out')
   t.strictSame(nearMatches('x'.repeat(1 << 20), top), [], 'a huge key is dismissed by its length')
 })
+
+t.test('nearMatches names the bare word for a word with an id suffix, which is too many edits from a short word', async (t) => {
+  const match = ['method', 'path', 'project', 'service', 'job']
+  t.strictSame(nearMatches('jobId', match), ['job'], 'two edits from a three-letter word')
+  t.strictSame(nearMatches('projectId', match), ['project'])
+  t.strictSame(nearMatches('service_id', match), ['service'])
+  t.strictSame(nearMatches('JobID', match), ['job'], 'case is not an edit')
+  t.strictSame(nearMatches('Id', ['', 'x']), [], 'a suffix alone names nothing, not even an empty word')
+  t.strictSame(nearMatches('buildID', ['id', 'buildId']), ['buildId'], 'with no bare word, the edit count decides')
+  t.strictSame(nearMatches('thingId', match), [], 'a stranger with the suffix is still a stranger')
+})
