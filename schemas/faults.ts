@@ -13,7 +13,7 @@ export function MethodSchema (description: string) {
   return Type.String({ pattern: `^(?:${anyCase.join('|')})$`, description: `${description}: ${METHODS.join(', ')}, in any case` })
 }
 
-/** A request path to match, without the query string: exact, or a glob (src/domain/faults.ts, pathMatcher). */
+/** A request path to match, without the query string: exact, or a glob (src/domain/path-glob.ts, pathMatcher). */
 export const PathGlobSchema = (description: string) => Type.String({ minLength: 1, maxLength: 1024, pattern: PATH_GLOB_PATTERN, description })
 
 const DelayMs = (description: string) => Type.Integer({ minimum: 0, maximum: 60000, description })
