@@ -1,4 +1,4 @@
-# northflank-mock as a container:  docker build -t northflank-mock .
+# northflank-mock as a container:  docker build -t northflank-mock:0.1.0 .   (npm run docker:build)
 # Works with the classic builder (no `# syntax=` line, no RUN --mount), so it builds where BuildKit is absent.
 
 # The one place that names the base image; docker/smoke-test.sh reads it from here. Node 24 is the

@@ -36,7 +36,10 @@ if (missing.length > 0) {
       'Run `npm ci` (without --omit=dev), or `npm ci --omit=dev --ignore-scripts` in a checkout already built.')
     process.exit(1)
   }
-  console.error(`northflank-mock: installing its own dependencies in ${ROOT}, to build it and run from there`)
+  // Said before it starts: npm shows a dependency's script output only with --foreground-scripts, or when
+  // it fails, and the whole takes about a minute.
+  console.error(`northflank-mock: installing its build tools in ${ROOT} (npm ci), then building dist/ (the library ` +
+    'and the bundled command line) from the sources: about a minute, once')
   const npm = process.env.npm_execpath
   const args = ['ci', '--prefix', ROOT, '--include=dev', '--ignore-scripts', '--global=false', '--no-audit', '--no-fund']
   // Under npm, its own CLI script with this Node; alone, the npm on the PATH.
@@ -47,4 +50,7 @@ if (missing.length > 0) {
 }
 
 const { build, isCurrent } = await import('./build.mjs')
-if (!isCurrent()) await build()
+if (!isCurrent()) {
+  if (missing.length === 0) console.error('northflank-mock: building dist/ (the library and the bundled command line) from the sources: under a minute')
+  await build()
+}

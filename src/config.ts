@@ -109,3 +109,29 @@ export function parseConfig (argv: string[], env: Record<string, string | undefi
   }
   return config as Config
 }
+
+/**
+ * A failed listen as one line naming the setting to change, for the errors that are the user's to fix:
+ * the port taken or not allowed, the address not this machine's, a host name that does not resolve
+ * (Node's codes: https://nodejs.org/api/errors.html#common-system-errors, and getaddrinfo's). Any other
+ * error is given back as it is.
+ */
+export function listenError (err: unknown, port: number, host: string): unknown {
+  const code = (err as { code?: unknown }).code
+  const otherPort = `choose another with --${SETTINGS.port.flag} / ${SETTINGS.port.env} (0 picks a free one)`
+  const otherHost = `choose another with --${SETTINGS.host.flag} / ${SETTINGS.host.env} ` +
+    '(127.0.0.1: this machine only; 0.0.0.0: every interface)'
+  switch (code) {
+    case 'EADDRINUSE':
+      return new ConfigError(`port ${port} on ${host} is in use (EADDRINUSE): ${otherPort}`)
+    case 'EACCES':
+      return new ConfigError(`no permission to listen on port ${port} (EACCES; ports below 1024 need privileges): ${otherPort}`)
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`cannot listen on ${host}: not an address of this machine (EADDRNOTAVAIL); ${otherHost}`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`cannot listen on ${JSON.stringify(host)}: the host name does not resolve (${code}); ${otherHost}`)
+    default:
+      return err
+  }
+}

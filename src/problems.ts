@@ -45,9 +45,13 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
         const words = patterns.map(mustDo).join(' or ')
         return { path, rule: 'additionalProperties', expected: patterns, message: `${path} is not allowed: a key here must ${words}` }
       }
-      const allowed = Object.keys(parent.properties)
+      const own = Object.keys(parent.properties)
       const root = e.instancePath === ''
-      const near = nearMatches(key, root && rootKeys !== undefined ? rootKeys : allowed)
+      const near = nearMatches(key, root && rootKeys !== undefined ? rootKeys : own)
+      // The root of a body of variants is checked as one variant (src/validation.ts): `{"extrenal":…}` as the
+      // one without external. When the key it is near belongs to another variant, the list is every
+      // variant's keys, so that it holds what "did you mean" names.
+      const allowed = near.some((k) => !own.includes(k)) ? [...(rootKeys as readonly string[])].sort() : own
       const why = root && (key === 'external' || key === 'internal')
         ? ' (a body has external or internal, not both)'
         : near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''
@@ -89,6 +93,11 @@ function describe (e: ErrorObject, part: string, rootKeys: readonly string[] | u
     case 'enum': {
       const values = params.allowedValues as unknown[]
       return { path: at, rule: 'enum', expected: values, message: `${at} must be one of: ${values.map(String).join(', ')}` }
+    }
+    case 'const': {
+      // A TypeBox literal (a fault rule's action.rollout, a state file's format): the one value, as JSON.
+      const value = params.allowedValue
+      return { path: at, rule: 'const', expected: [value], message: `${at} must be ${JSON.stringify(value)}` }
     }
     case 'oneOf': {
       const branches = (e.schema as object[]).map(summary)

@@ -1,8 +1,9 @@
 /**
  * Route hints for a 404, in the spirit of msw's unhandled-request suggestions: the request is compared
  * with every route the emulator has, segment by segment (a path parameter takes any segment, a typo
- * costs less than a wrong word, a missing or extra segment costs one), a different method costs a
- * little, and only close routes are named, closest first. No Fastify here.
+ * costs less than a wrong word, a missing or extra segment costs one, an empty one nothing: a trailing
+ * slash is the path without it), a different method costs a little, so a route of the same method wins,
+ * and only close routes are named, closest first. No Fastify here.
  *
  * The cost is bounded whatever the path: a path longer than HINTABLE is not compared at all (no route is
  * anywhere near that long), and the typo check of a segment runs an edit distance only against the few
@@ -102,7 +103,8 @@ export function closestRoutes (method: string, url: string, routes: KnownRoute[]
     let d = distances.get(route.url)
     if (d === undefined) distances.set(route.url, d = pathDistance(segments.length, segmentsOf(route.url), cost))
     const distance = d + (route.method === method ? 0 : 0.5)
-    if (distance > 0 && distance <= CLOSE) scored.push({ hint: { method: route.method, path: documented(route.url) }, cost: distance })
+    // 0: the route itself, asked with a trailing slash (empty segments do not count), or in other case.
+    if (distance <= CLOSE) scored.push({ hint: { method: route.method, path: documented(route.url) }, cost: distance })
   }
   scored.sort((a, b) => a.cost - b.cost)
   // Only the closest: a second route is named when it is just as close.

@@ -10,7 +10,7 @@ process.once('SIGTERM', exitEarly)
 process.once('SIGINT', exitEarly)
 
 // --help, --version and a bad flag need only these: they answer without loading the server.
-const { ConfigError, parseConfig, USAGE } = await import('./config.js')
+const { ConfigError, listenError, parseConfig, USAGE } = await import('./config.js')
 const { VERSION } = await import('./version.js')
 
 /** Errors that are the user's to fix (a flag, a file): their message alone, without a stack. */
@@ -108,11 +108,16 @@ async function main (): Promise<void> {
 
   const fixturesName = config.fixtures ?? 'the built-in default project'
   // Fastify's own start-up line, reworded: one line, with the URL to use.
-  await app.listen({
-    port: config.port,
-    host: config.host,
-    listenTextResolver: (url) => `northflank-mock ${VERSION} listening on ${url} (fixtures: ${fixturesName})`
-  })
+  try {
+    await app.listen({
+      port: config.port,
+      host: config.host,
+      listenTextResolver: (url) => `northflank-mock ${VERSION} listening on ${url} (fixtures: ${fixturesName})`
+    })
+  } catch (err) {
+    // A port in use, an address not this machine's…: one line naming the flag, as the other start-up errors.
+    throw listenError(err, config.port, config.host)
+  }
 }
 
 main().catch((err: unknown) => {

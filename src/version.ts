@@ -14,3 +14,9 @@ export function packageVersion (from: string): string {
 }
 
 export const VERSION = packageVersion(import.meta.url)
+
+/**
+ * The image's name and tag: what `npm run docker:build` and the docs' `docker build` tag, and what the
+ * Testcontainers module starts by default, so that it runs the emulator of the package that starts it.
+ */
+export const IMAGE = `northflank-mock:${VERSION}`

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { ConfigSchema } from '../../schemas/config.js'
-import { parseConfig, SETTINGS, USAGE } from '../../src/config.js'
+import { ConfigError, listenError, parseConfig, SETTINGS, USAGE } from '../../src/config.js'
 
 /** The behaviour settings' defaults (test/config/behaviour.test.ts checks them). */
 const BEHAVIOUR = { rateLimit: false, rateLimitMax: 1000, rateLimitWindow: 3600, latency: 0, rolloutPending: 0, rolloutInProgress: 0 }
@@ -66,4 +66,28 @@ t.test('--allowed-hosts takes host names separated by commas, .name and *, and r
         'each name, .name (with its subdomains) or *, without a port'
     }, bad)
   }
+})
+
+t.test('a failed listen that is the user\'s to fix is one line naming the flag and the variable; any other error stays as it is', async (t) => {
+  const failure = (code: string) => Object.assign(new Error(`listen ${code}`), { code })
+  const message = (code: string, port: number, host: string) => {
+    const err = listenError(failure(code), port, host)
+    t.ok(err instanceof ConfigError, `${code}: a ConfigError, printed without a stack`)
+    return (err as Error).message
+  }
+  t.equal(message('EADDRINUSE', 8080, '127.0.0.1'),
+    'port 8080 on 127.0.0.1 is in use (EADDRINUSE): choose another with --port / PORT (0 picks a free one)')
+  t.equal(message('EACCES', 80, '0.0.0.0'),
+    'no permission to listen on port 80 (EACCES; ports below 1024 need privileges): choose another with --port / PORT (0 picks a free one)')
+  t.equal(message('EADDRNOTAVAIL', 8080, '192.0.2.1'),
+    'cannot listen on 192.0.2.1: not an address of this machine (EADDRNOTAVAIL); ' +
+    'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
+  t.equal(message('ENOTFOUND', 8080, 'no-such-host.invalid'),
+    'cannot listen on "no-such-host.invalid": the host name does not resolve (ENOTFOUND); ' +
+    'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
+  t.equal(message('EAI_AGAIN', 8080, 'flaky.example'),
+    'cannot listen on "flaky.example": the host name does not resolve (EAI_AGAIN); ' +
+    'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
+  const other = failure('EMFILE')
+  t.equal(listenError(other, 8080, '127.0.0.1'), other, 'another error: given back, for its stack')
 })

@@ -148,7 +148,7 @@ t.test('the messages that say how to fix a request reach the official client\'s 
       serviceId: SERVICE,
       data: { extrenal: { imagePath: 'nginx:latest' } },
       status: 400,
-      message: 'body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker'
+      message: 'body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker, external, internal'
     },
     { serviceId: SERVICE, data: { external: { imagePath: 'nginx' } }, status: 400, message: 'body.external.imagePath must be an image with a :tag or @digest, e.g. nginx:latest, ghcr.io/org/app:1.0 or repo/app@sha256:…' },
     { serviceId: 'nope', data: {}, status: 404, message: 'Service "nope" not found in project "default-project" (its services: example-service, example-build-service, example-combined-service)' },

@@ -150,9 +150,10 @@ t.test('unknown keys are refused at every level', async (t) => {
 
 t.test('a misspelled key is answered with the key it is near: did you mean …?', async (t) => {
   const cases: Array<[unknown, string[]]> = [
-    // Checked as the unchanged variant (no external), yet the near match comes from every variant.
-    [{ extrenal: { imagePath: 'nginx:latest' } }, ['body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker']],
-    [{ Internal: {} }, ['body.Internal is not allowed (did you mean internal?); allowed here: buildpack, docker']],
+    // Checked as the unchanged variant (no external), yet the near match comes from every variant, and so does
+    // the list: it holds what "did you mean" names.
+    [{ extrenal: { imagePath: 'nginx:latest' } }, ['body.extrenal is not allowed (did you mean external?); allowed here: buildpack, docker, external, internal']],
+    [{ Internal: {} }, ['body.Internal is not allowed (did you mean internal?); allowed here: buildpack, docker, external, internal']],
     [{ docker: { configType: 'default' }, bildpack: { configType: 'default' } }, ['body.bildpack is not allowed (did you mean buildpack?); allowed here: buildpack, docker']],
     [{ external: { imagepath: 'nginx:latest' } }, [
       'body.external.imagePath is required',

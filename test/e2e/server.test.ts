@@ -83,14 +83,26 @@ t.test('--version prints the version alone and exits 0', async (t) => {
   t.equal(stdout, `${VERSION}\n`)
 })
 
-t.test('a port already taken is reported, not a crash trace', async (t) => {
+t.test('a port already taken is one line naming --port, PORT and 0, not a crash trace', async (t) => {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close() })
   const port = (server.address() as { port: number }).port
-  const { code, stderr } = await output(spawnCli(['--port', String(port)]))
-  server.close()
+  const { code, stdout, stderr } = await output(spawnCli(['--port', String(port)]))
+  t.equal(code, 1, 'the exit code of the other start-up errors')
+  t.equal(stderr, `northflank-mock: port ${port} on 127.0.0.1 is in use (EADDRINUSE): choose another with --port / PORT (0 picks a free one)\n`)
+  t.equal(stdout, '', 'no start-up line')
+  const byEnv = await output(spawnCli([], { PORT: String(port) }))
+  t.equal(byEnv.code, 1)
+  t.equal(byEnv.stderr, stderr, 'the same, with the port from PORT')
+})
+
+t.test('an address not of this machine is one line naming --host and HOST', async (t) => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, no machine's address.
+  const { code, stderr } = await output(spawnCli(['--port', '0', '--host', '192.0.2.1']))
   t.equal(code, 1)
-  t.matchStrict(stderr, 'EADDRINUSE')
+  t.equal(stderr, 'northflank-mock: cannot listen on 192.0.2.1: not an address of this machine (EADDRNOTAVAIL); ' +
+    'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)\n')
 })
 
 t.test('--log-pretty writes human-readable lines instead of JSON', async (t) => {

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { startMock } from '../../src/index.js'
 import { closestRoutes } from '../../src/route-hints.js'
 import { AUTH, build } from '../support/helper.js'
 
@@ -24,6 +25,29 @@ t.test('a 404 names the closest emulated route when one is close', async (t) => 
   const far = await miss('GET', '/v2/something/else/entirely')
   t.strictSame(far.details.hints, [], 'nothing close: no hint')
   t.equal(far.message, 'No route GET /v2/something/else/entirely.')
+})
+
+t.test('over HTTP, a trailing slash names the route without it, of the same method', async (t) => {
+  const m = await startMock({ logger: false })
+  t.teardown(m.close)
+  const miss = async (method: string, path: string) => {
+    const res = await fetch(`${m.url}${path}`, {
+      method, headers: { ...AUTH, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}'
+    })
+    t.equal(res.status, 404, `${method} ${path}`)
+    return ((await res.json()) as { error: { message: string, details: { hints: unknown[] } } }).error
+  }
+  const post = await miss('POST', '/v1/projects/p/services/s/deployment/')
+  t.equal(post.message, 'No route POST /v1/projects/p/services/s/deployment/. The emulator has POST ' +
+    '/v1/projects/{projectId}/services/{serviceId}/deployment', 'the POST, not the GET of the same path')
+  t.strictSame(post.details.hints, [UPDATE])
+  t.strictSame((await miss('GET', '/v1/projects/p/services/s/deployment/')).details.hints,
+    [{ method: 'GET', path: '/v1/projects/{projectId}/services/{serviceId}/deployment' }], 'and a GET, the GET')
+  t.strictSame((await miss('POST', '/v1/projects/p/services/s/deploymnt')).details.hints, [UPDATE],
+    'a typo: the route of the same method, though the GET is as close by path')
+  const admin = await fetch(`${m.url}/_mock/reset/`, { method: 'POST' })
+  t.equal(((await admin.json()) as { error: { message: string } }).error.message,
+    'No admin route POST /_mock/reset/. The emulator has POST /_mock/reset', 'the admin API too')
 })
 
 t.test('an unknown admin path names the closest admin route, behind the admin token', async (t) => {

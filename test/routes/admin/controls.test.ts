@@ -205,3 +205,15 @@ t.test('loading new fixtures replaces the fault rules with theirs, also for late
   app.emulator.controls.useFixtureFaults(undefined)
   t.strictSame((await admin(app, 'GET', '/_mock/faults')).json(), { rules: [] })
 })
+
+t.test('a literal or an enum in an admin body that does not match is answered with the values allowed', async (t) => {
+  const app = await build(t)
+  let res = await admin(app, 'POST', '/_mock/faults', { action: { rollout: 'FAIL' } })
+  t.equal(res.statusCode, 400)
+  t.strictSame(res.json().error.details.errors, [
+    { path: 'body.action.rollout', rule: 'const', expected: ['FAILED'], message: 'body.action.rollout must be "FAILED"' }
+  ], 'not "must be equal to constant"')
+  res = await admin(app, 'PUT', '/_mock/clock', { mode: 'paused' })
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().error.message, 'body.mode must be one of: system, manual')
+})

@@ -28,6 +28,13 @@ const pageErrors = new WeakMap<Page, string[]>()
 
 /** A fresh page on the inspector, closed when the test ends. */
 async function open (t: Test, m: MockServer): Promise<Page> {
+  const page = await blank(t)
+  await goto(page, `${m.url}/_mock/ui`)
+  return page
+}
+
+/** A fresh page, not yet on the inspector (to route its requests first), closed when the test ends. */
+async function blank (t: Test): Promise<Page> {
   const page = await chromium.context.newPage()
   const errors: string[] = []
   pageErrors.set(page, errors)
@@ -37,7 +44,6 @@ async function open (t: Test, m: MockServer): Promise<Page> {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text())
   })
   t.teardown(() => page.close())
-  await goto(page, `${m.url}/_mock/ui`)
   return page
 }
 
@@ -70,10 +76,12 @@ function send (m: MockServer, method: string, path: string, body?: unknown, toke
 }
 
 const deploy = (m: MockServer, image: string, token?: string) => send(m, 'POST', DEPLOYMENT, { external: { imagePath: image } }, token)
-const row = (page: Page, text: string) => page.locator('#entries > li').filter({ hasText: text })
-/** The row whose status column reads exactly `status` (a text filter would also match a seq and a time: #2 00:15…). */
-const rowOfStatus = (page: Page, status: string) =>
-  page.locator('#entries > li').filter({ has: page.locator('span.status', { hasText: new RegExp(`^${status}$`) }) })
+// Rows are picked by what they are: their status attribute, or their path column. Never by a row's whole
+// text, which holds its seq and time: "200" is in `#2` `00:15:20.004`, whatever the status.
+/** The rows of requests to `path`. */
+const row = (page: Page, path: string) => page.locator('#entries > li').filter({ has: page.locator('span.path', { hasText: path }) })
+/** The rows whose request answered `status`. */
+const rowOfStatus = (page: Page, status: number) => page.locator(`#entries > li[data-status="${status}"]`)
 const service = (page: Page, id = SERVICE) => page.locator(`article.service[data-service="${id}"]`)
 
 t.test('the page renders the state, the controls and a request sent before it loaded', async (t) => {
@@ -90,6 +98,51 @@ t.test('the page renders the state, the controls and a request sent before it lo
   t.matchStrict(await page.locator('#settings').innerText(), /Latency\s+0 ms/)
   t.equal(await page.locator('#live').innerText(), 'Live')
   t.equal(await page.locator('#namespace-form').isVisible(), false, 'no namespace selector without isolation')
+  noErrors(t, page)
+})
+
+t.test('until its first read of the journal answers, the list says it is loading; then that it is empty, until a request comes', async (t) => {
+  const m = await mock(t)
+  const page = await blank(t)
+  // The page's read of the journal, held until the test lets it go.
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  await page.route(/\/_mock\/journal\?/, async (route) => {
+    await held
+    await route.continue()
+  })
+  const reading = page.waitForRequest(/\/_mock\/journal\?/, { timeout: 10_000 })
+  await goto(page, `${m.url}/_mock/ui`)
+  await reading
+  const empty = page.locator('#journal-empty')
+  t.equal(await empty.innerText(), 'Loading the requests…', 'not "no request" while the journal is still being read')
+  await page.locator('#version').getByText(/^v/).waitFor()
+  t.equal(await empty.innerText(), 'Loading the requests…', 'still, once the rest of the page is there')
+  release()
+  await empty.getByText('No request to the emulated API yet. They appear here as they arrive.').waitFor()
+  await deploy(m, 'nginx:first')
+  await row(page, DEPLOYMENT).waitFor()
+  t.equal(await empty.isVisible(), false)
+  noErrors(t, page)
+})
+
+t.test('when the read of the journal fails, the list says why; the stream then fills it once it connects', async (t) => {
+  const m = await mock(t)
+  await deploy(m, 'nginx:kept')
+  const page = await blank(t)
+  await page.route(/\/_mock\/journal\?/, (route) => route.fulfill({
+    status: 500, contentType: 'application/json', body: JSON.stringify({ error: { status: 500, message: 'Internal server error' } })
+  }))
+  await page.route(/\/_mock\/journal\/stream\?/, (route) => route.abort())
+  await goto(page, `${m.url}/_mock/ui`)
+  const empty = page.locator('#journal-empty')
+  await empty.getByText(/^Could not read/).waitFor()
+  t.equal(await empty.innerText(), 'Could not read the journal: GET journal?limit=2000: 500 Internal server error')
+  t.equal(await empty.getAttribute('class'), 'note error')
+  await page.locator('#live', { hasText: 'Reconnecting' }).waitFor()
+  await page.unrouteAll()
+  await row(page, DEPLOYMENT).waitFor({ timeout: 10_000 })
+  t.equal(await empty.isVisible(), false)
   noErrors(t, page)
 })
 
@@ -111,14 +164,14 @@ t.test('expanding an entry shows its headers (token redacted), its body pretty-p
   await deploy(m, 'nginx:expand')
   await send(m, 'POST', DEPLOYMENT, { docker: { configType: 'customCommand' }, bogus: 1 })
   const page = await open(t, m)
-  const ok = rowOfStatus(page, '200')
+  const ok = rowOfStatus(page, 200)
   await ok.locator('summary').click()
   t.equal(await ok.locator('pre.body').innerText(), JSON.stringify({ external: { imagePath: 'nginx:expand' } }, null, 2))
   t.equal(await ok.locator('pre.response').innerText(), JSON.stringify({ data: {} }, null, 2))
   t.equal(await ok.locator('table.headers tr', { hasText: 'authorization' }).locator('td').innerText(), 'Bearer ***')
   t.notMatch(await page.locator('body').innerText(), /secret-api-token/, 'the API token appears nowhere')
 
-  const refused = rowOfStatus(page, '400')
+  const refused = rowOfStatus(page, 400)
   t.matchStrict(await refused.getAttribute('class'), /\bs4\b/, 'a 4xx is highlighted')
   // By keyboard: the entry's summary takes the focus and opens with Enter.
   await refused.locator('summary').focus()

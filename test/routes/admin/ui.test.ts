@@ -3,7 +3,10 @@
  * elsewhere; and both new routes in the OpenAPI document. The page's behaviour is in ui.browser.test.ts.
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { startMock } from '../../../src/index.js'
+import { SCRIPT_FILE } from '../../../src/routes/admin/ui/index.js'
 import { build } from '../../support/helper.js'
 
 t.test('GET /_mock/ui is one HTML page, served without the admin token, that loads nothing from elsewhere', async (t) => {
@@ -28,6 +31,23 @@ t.test('GET /_mock/ui is one HTML page, served without the admin token, that loa
   t.matchStrict(csp, `style-src ${hash(style)};`)
   t.matchStrict(csp, "connect-src 'self';")
   t.equal((await app.inject({ method: 'GET', url: '/_mock/ui' })).body, html, 'the same page each time')
+})
+
+t.test('over HTTP, the CSP\'s script hash is that of the exact bytes served, which are the script file\'s', async (t) => {
+  const m = await startMock({ logger: false })
+  t.teardown(m.close)
+  const res = await fetch(`${m.url}/_mock/ui`)
+  const bytes = Buffer.from(await res.arrayBuffer())
+  // The bytes between the tags, as a browser hashes an inline script (UTF-8; the script has non-ASCII text).
+  const open = Buffer.from('<script>')
+  const start = bytes.indexOf(open) + open.length
+  const script = bytes.subarray(start, bytes.indexOf(Buffer.from('</script>'), start))
+  t.equal(bytes.indexOf(open, start), -1, 'one script')
+  t.ok(script.equals(readFileSync(SCRIPT_FILE)), 'the script served is the file, byte for byte')
+  t.notOk(script.every((b) => b < 0x80), 'with characters beyond ASCII, so the hash is of the encoded bytes')
+  const hash = `'sha256-${createHash('sha256').update(script).digest('base64')}'`
+  const csp = res.headers.get('content-security-policy') as string
+  t.equal(/script-src ('sha256-[^']+');/.exec(csp)?.[1], hash, 'the policy allows exactly that script')
 })
 
 t.test('the OpenAPI document lists the page as text/html and the stream as text/event-stream, under Mock admin', async (t) => {

@@ -2,14 +2,39 @@
  * The request inspector's script (docs/inspector.md), served inline by GET /_mock/ui (src/routes/admin/ui/index.ts
  * reads this file and pins it in the page's Content-Security-Policy by its hash). Plain browser JavaScript,
  * run in strict mode, with no build step: what is here is what the browser runs.
- * test/routes/admin/ui.browser.test.ts runs it in Chromium and fails on any error it throws.
+ * test/routes/admin/ui.browser.test.ts runs it in Chromium and fails on any error it throws; its types are
+ * checked (`// @ts-check`, tsconfig.inspector.json) against the schemas of the answers it reads.
  *
- * What it does: streams the journal from GET /_mock/journal/stream with fetch (so the admin token and the
- * namespace's API token go in headers, never in a URL that a log would record), newest first, filtered in
- * the page; reads the state and the controls, refetched shortly after new entries and every few seconds while
- * the page is visible (never while hidden); asks for the admin token when the emulator answers 401.
+ * What it does: reads the journal (GET /_mock/journal), then follows it from GET /_mock/journal/stream with
+ * fetch (so the admin token and the namespace's API token go in headers, never in a URL that a log would
+ * record), newest first, filtered in the page; reads the state and the controls, refetched shortly after new
+ * entries and every few seconds while the page is visible (never while hidden); asks for the admin token when
+ * the emulator answers 401.
  */
+// @ts-check
 'use strict';
+/**
+ * The answers the script reads, as the admin API's schemas type them (types only: nothing is loaded).
+ * @typedef {import('../../../../schemas/admin.js').Health} Health
+ * @typedef {import('../../../../schemas/admin.js').JournalEntry} JournalEntry
+ * @typedef {import('../../../../schemas/admin.js').JournalView} JournalView
+ * @typedef {import('../../../../schemas/admin.js').StateDump} StateDump
+ * @typedef {import('../../../../schemas/admin.js').ServiceState} ServiceState
+ * @typedef {import('../../../../schemas/admin.js').JobState} JobState
+ * @typedef {NonNullable<ServiceState['status']['rollout']>} RolloutState
+ * @typedef {import('../../../../schemas/faults.js').ClockState} ClockState
+ * @typedef {import('../../../../schemas/faults.js').FaultRule} FaultRule
+ * @typedef {import('../../../../schemas/faults.js').Latency} Latency
+ * @typedef {import('../../../../schemas/faults.js').RolloutSettingsBody} RolloutSettings
+ * @typedef {import('../../../../schemas/faults.js').RateLimitSettings} RateLimitSettings
+ *
+ * A call that acts on the selected namespace (see scoped()).
+ * @typedef {{ path: string, scoped: true }} Scoped
+ * A row of the journal list: its entry, its element, and its text for searches once made.
+ * @typedef {{ entry: JournalEntry, li: HTMLLIElement, hay: string | undefined }} Row
+ * What el() takes as children.
+ * @typedef {Node | string | null | undefined | false | Array<Node | string>} Child
+ */
 (function () {
   const TOKEN_KEY = 'northflank-mock:admin-token'
   const NAMESPACE_KEY = 'northflank-mock:namespace'
@@ -21,20 +46,36 @@
   /** The inspector cannot go on without the admin token: nothing retries after this. */
   const NO_TOKEN = new Error('The inspector needs the admin token. Reload the page to enter it.')
 
-  const $ = function (id) { return document.getElementById(id) }
-  /** An element with text or children; attributes set as properties (className, hidden…) or via 'data-*'. */
-  function el (tag, props) {
+  /**
+   * The page's element of this id: page.ts has every id the script asks for.
+   * @param {string} id
+   * @returns {HTMLElement}
+   */
+  const $ = function (id) { return /** @type {HTMLElement} */ (document.getElementById(id)) }
+  /** The page's <input> of this id. @param {string} id */
+  const input$ = function (id) { return /** @type {HTMLInputElement} */ ($(id)) }
+  /** The page's <dialog> of this id. @param {string} id */
+  const dialog$ = function (id) { return /** @type {HTMLDialogElement} */ ($(id)) }
+
+  /**
+   * An element with text or children; attributes set as properties (className, hidden…) or via 'data-*'.
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, unknown> | null} [props]
+   * @param {...Child} children
+   * @returns {HTMLElementTagNameMap[K]}
+   */
+  function el (tag, props, ...children) {
     const node = document.createElement(tag)
     if (props) {
       Object.keys(props).forEach(function (key) {
         const value = props[key]
         if (value === undefined || value === null) return
-        if (key.indexOf('data-') === 0 || key === 'datetime') node.setAttribute(key, value)
-        else node[key] = value
+        if (key.indexOf('data-') === 0 || key === 'datetime') node.setAttribute(key, String(value))
+        else Reflect.set(node, key, value)
       })
     }
-    for (let i = 2; i < arguments.length; i++) {
-      const child = arguments[i]
+    for (const child of children) {
       if (child === undefined || child === null || child === false) continue
       if (Array.isArray(child)) node.append.apply(node, child)
       else node.append(child)
@@ -43,19 +84,26 @@
   }
 
   const session = {
+    /** @param {string} key */
     get: function (key) { try { return sessionStorage.getItem(key) || '' } catch (e) { return '' } },
+    /** @param {string} key @param {string} value */
     set: function (key, value) { try { if (value) sessionStorage.setItem(key, value); else sessionStorage.removeItem(key) } catch (e) {} }
   }
 
   let namespace = session.get(NAMESPACE_KEY)
   let isolation = false
-  /** A call that acts on the selected namespace: it names it in a header, never in the URL (an API token). */
+  /**
+   * A call that acts on the selected namespace: it names it in a header, never in the URL (an API token).
+   * @param {string} path
+   * @returns {Scoped}
+   */
   function scoped (path) {
     return { path, scoped: true }
   }
 
   /** What the banner says, and who said it: a refresh clears its own message once it works again. */
   let bannerFrom = ''
+  /** @param {string} text @param {string} [from] */
   function banner (text, from) {
     const node = $('banner')
     node.textContent = text || ''
@@ -64,16 +112,18 @@
   }
 
   // ---- The admin token: asked once, on the first 401, and kept for this tab.
+  /** @type {Promise<void> | null} */
   let tokenPrompt = null
+  /** @param {string} reason */
   function askToken (reason) {
     if (tokenPrompt) return tokenPrompt
-    const dialog = $('token-dialog')
-    const input = $('token-input')
+    const dialog = dialog$('token-dialog')
+    const input = input$('token-input')
     $('token-reason').textContent = reason === 'bad-admin-token'
       ? 'The emulator refused that admin token. Enter the one it was started with (--admin-token).'
       : 'This emulator has an admin token (--admin-token). Enter it to inspect it.'
     input.value = ''
-    tokenPrompt = new Promise(function (resolve, reject) {
+    tokenPrompt = new Promise(/** @param {(value: void) => void} resolve */ function (resolve, reject) {
       dialog.addEventListener('close', function onClose () {
         dialog.removeEventListener('close', onClose)
         tokenPrompt = null
@@ -94,15 +144,20 @@
     return tokenPrompt
   }
 
-  $('token-cancel').addEventListener('click', function () { $('token-dialog').close('cancel') })
+  $('token-cancel').addEventListener('click', function () { dialog$('token-dialog').close('cancel') })
 
   /**
    * A call to the admin API (a path, or what scoped() makes of one), with the admin token when one is kept;
    * a 401 asks for it and tries again.
+   * @param {string} method
+   * @param {string | Scoped} target
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<Response>}
    */
   async function call (method, target, signal) {
     const path = typeof target === 'string' ? target : target.path
     for (;;) {
+      /** @type {Record<string, string>} */
       const headers = {}
       const token = session.get(TOKEN_KEY)
       if (token) headers['x-mock-admin-token'] = token
@@ -118,6 +173,11 @@
     }
   }
 
+  /**
+   * The JSON of a GET that answered 2xx; the error's message otherwise.
+   * @param {string | Scoped} target
+   * @returns {Promise<any>}
+   */
   async function getJson (target) {
     const res = await call('GET', target)
     const body = await res.json()
@@ -127,26 +187,40 @@
   }
 
   // ---- The journal, newest first.
+  /** @type {Row[]} */
   let rows = []
   let lastSeq = 0
   let trimmed = false
+  /**
+   * Where the read of the journal stands: LOADING until its first answer (the list is not known to be
+   * empty before), LOADED once it answered, or what went wrong.
+   */
+  const LOADING = 'loading'
+  const LOADED = 'loaded'
+  let journalRead = LOADING
+  /** Counts the reads begun: an answer to one that another replaced is dropped. */
+  let reads = 0
   const list = $('entries')
-  const filterForm = $('filters')
+  const filterForm = /** @type {HTMLFormElement} */ ($('filters'))
   let filters = { method: '', status: '', project: '', service: '', job: '', text: '' }
 
+  /** @param {number} status */
   function statusClass (status) { return status === 0 ? 's0' : 's' + String(status).charAt(0) }
 
+  /** @param {string} iso */
   function timeOf (iso) {
     const d = new Date(iso)
+    /** @param {number} n @param {number} [w] */
     const pad = function (n, w) { return String(n).padStart(w || 2, '0') }
     return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds()) + '.' + pad(d.getMilliseconds(), 3)
   }
 
+  /** @param {unknown} value */
   function pretty (value) {
     return typeof value === 'string' ? value : JSON.stringify(value, null, 2)
   }
 
-  /** Everything a search looks through, in lower case; made when first searched. */
+  /** Everything a search looks through, in lower case; made when first searched. @param {Row} row */
   function haystack (row) {
     if (row.hay === undefined) {
       const e = row.entry
@@ -156,6 +230,7 @@
     return row.hay
   }
 
+  /** @param {Row} row */
   function passes (row) {
     const e = row.entry
     if (filters.method && e.method !== filters.method) return false
@@ -171,7 +246,12 @@
   let shown = 0
   function showCounts () {
     $('journal-count').textContent = rows.length === 0 ? '' : shown === rows.length ? '(' + rows.length + ')' : '(' + shown + ' of ' + rows.length + ')'
-    $('journal-empty').hidden = rows.length !== 0
+    const empty = $('journal-empty')
+    empty.hidden = rows.length !== 0
+    empty.textContent = journalRead === LOADING
+      ? 'Loading the requests…'
+      : journalRead === LOADED ? 'No request to the emulated API yet. They appear here as they arrive.' : journalRead
+    empty.className = journalRead === LOADING || journalRead === LOADED ? 'note' : 'note error'
     const note = $('journal-note')
     let text = ''
     if (rows.length !== 0 && shown === 0) text = 'No request matches these filters.'
@@ -200,6 +280,7 @@
   filterForm.addEventListener('input', applyFilters)
   filterForm.addEventListener('submit', function (event) { event.preventDefault() })
 
+  /** @param {JournalEntry['headers']} headers */
   function headerTable (headers) {
     const body = el('tbody')
     Object.keys(headers).sort().forEach(function (name) {
@@ -209,9 +290,15 @@
     return el('table', { className: 'headers' }, el('caption', { className: 'skip', textContent: 'Request headers' }), body)
   }
 
-  /** For a 400: each validation problem by path (response.error.details.errors). */
+  /**
+   * For a 400: each validation problem by path (response.error.details.errors).
+   * @param {JournalEntry} entry
+   */
   function problems (entry) {
-    const details = entry.status === 400 && entry.response && entry.response.error && entry.response.error.details
+    /** @type {any} A response of the emulated API: any JSON, an error envelope for a 400. */
+    const response = entry.response
+    const details = entry.status === 400 && response && response.error && response.error.details
+    /** @type {Array<{ path?: string, message?: string, rule?: string }> | null} */
     const errors = details && Array.isArray(details.errors) ? details.errors : null
     if (!errors || errors.length === 0) return null
     const items = errors.map(function (p) {
@@ -225,7 +312,7 @@
     return el('div', null, el('h4', { textContent: 'Validation problems' }), el('ul', { className: 'problems' }, items))
   }
 
-  /** What went wrong first (a 400's problems), then what was sent, then what came back. */
+  /** What went wrong first (a 400's problems), then what was sent, then what came back. @param {JournalEntry} entry */
   function detailOf (entry) {
     const target = entry.path + (entry.query ? '?' + entry.query : '')
     return el('div', { className: 'detail' },
@@ -241,6 +328,7 @@
     )
   }
 
+  /** @param {JournalEntry} entry */
   function rowOf (entry) {
     const details = el('details', null,
       el('summary', null,
@@ -254,9 +342,11 @@
     details.addEventListener('toggle', function () {
       if (details.open && details.childElementCount === 1) details.append(detailOf(entry))
     })
-    return el('li', { className: statusClass(entry.status), 'data-seq': entry.seq }, details)
+    // Tests and scripts pick a row by what it is, never by its text, which holds a time: #2 00:15:…
+    return el('li', { className: statusClass(entry.status), 'data-seq': entry.seq, 'data-status': entry.status }, details)
   }
 
+  /** @param {JournalEntry} entry */
   function addEntry (entry) {
     if (entry.seq <= lastSeq) return
     lastSeq = entry.seq
@@ -266,7 +356,7 @@
     list.prepend(row.li)
     rows.push(row)
     while (rows.length > MAX_ROWS) {
-      const oldest = rows.shift()
+      const oldest = /** @type {Row} */ (rows.shift())
       if (!oldest.li.hidden) shown--
       oldest.li.remove()
       trimmed = true
@@ -285,15 +375,18 @@
 
   // ---- The stream: fetch, read as text, parsed as Server-Sent Events.
   const live = $('live')
+  /** @param {string} text @param {string} [state] */
   function setLive (text, state) {
     live.textContent = text
     live.className = state || ''
   }
+  /** @type {AbortController | null} */
   let connection = null
   let retryMs = 1000
 
   /** Set when the server ended the stream because this page fell behind: then reconnect at once. */
   let behind = false
+  /** @param {{ type: string, data: string }} event */
   function dispatch (event) {
     if (event.type === 'entry') addEntry(JSON.parse(event.data))
     else if (event.type === 'overflow') behind = true
@@ -315,17 +408,23 @@
       }
       setLive('Live', 'on')
       retryMs = 1000
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+      // The stream sends what the journal holds past lastSeq: it is read, even if the first read failed.
+      if (journalRead !== LOADED) {
+        journalRead = LOADED
+        showCounts()
+      }
+      const reader = /** @type {NonNullable<Response['body']>} */ (res.body).pipeThrough(new TextDecoderStream()).getReader()
       let buffered = ''
+      /** @type {{ type: string, data: string[] }} */
       let event = { type: 'message', data: [] }
       for (;;) {
         const chunk = await reader.read()
         if (chunk.done) break
         buffered += chunk.value
         const lines = buffered.split('\n')
-        buffered = lines.pop()
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i].replace(/\r$/, '')
+        buffered = /** @type {string} */ (lines.pop())
+        for (const raw of lines) {
+          const line = raw.replace(/\r$/, '')
           if (line === '') {
             if (event.data.length !== 0) dispatch({ type: event.type, data: event.data.join('\n') })
             event = { type: 'message', data: [] }
@@ -350,9 +449,42 @@
     behind = false
   }
 
+  /**
+   * Reads the journal afresh: the newest entries it holds (GET /_mock/journal), then follows it with the
+   * stream from the last one read. Until the read answers, the list says it is loading; if it fails, it
+   * says why (and the stream, which reads the same journal, still tries).
+   */
+  async function loadJournal () {
+    const mine = ++reads
+    if (connection) connection.abort()
+    connection = null
+    lastSeq = 0
+    clearRows()
+    journalRead = LOADING
+    showCounts()
+    try {
+      /** @type {JournalView} */
+      const journal = await getJson(scoped('journal?limit=' + MAX_ROWS))
+      if (mine !== reads) return
+      journal.entries.forEach(addEntry)
+      if (journal.total > journal.entries.length) trimmed = true
+      journalRead = LOADED
+    } catch (err) {
+      if (mine !== reads) return
+      journalRead = 'Could not read the journal: ' + String(/** @type {Error} */ (err).message || err)
+      showCounts()
+      // Without the admin token nothing can be read: askToken said so.
+      if (err === NO_TOKEN) return
+    }
+    showCounts()
+    connect()
+  }
+
   /** When the emulator started (from its uptime): a later start means it restarted, and its seqs began again. */
   let startedAt = 0
+  /** @returns {Promise<{ health: Health, at: number }>} */
   async function startOf () {
+    /** @type {Health} */
     const health = await getJson('health')
     return { health, at: Date.now() - health.uptime * 1000 }
   }
@@ -362,10 +494,10 @@
       const now = await startOf()
       if (now.at - startedAt > 1000) {
         startedAt = now.at
-        lastSeq = 0
-        clearRows()
         lastState = ''
         refresh()
+        loadJournal()
+        return
       }
     } catch (err) {
       // Still down: connect fails too, and tries again later.
@@ -374,6 +506,7 @@
   }
 
   // ---- The state and the controls: refetched soon after new entries, and every few seconds, while visible.
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let refreshTimer = null
   let refreshing = false
   let stale = false
@@ -389,6 +522,7 @@
     refreshing = true
     stale = false
     try {
+      /** @type {[StateDump, ClockState, { rules: FaultRule[] }, Latency, RolloutSettings, RateLimitSettings]} */
       const results = await Promise.all([
         getJson(scoped('state')), getJson('clock'), getJson('faults'), getJson('latency'), getJson('rollout'), getJson('rate-limit')
       ])
@@ -400,14 +534,18 @@
         showControls(results[1], results[2].rules, results[3], results[4], results[5])
       }
     } catch (err) {
-      if (err !== NO_TOKEN) banner('Could not read the state: ' + String(err.message || err), 'refresh')
+      if (err !== NO_TOKEN) banner('Could not read the state: ' + String(/** @type {Error} */ (err).message || err), 'refresh')
     } finally {
       refreshing = false
       if (stale) refreshSoon()
     }
   }
 
-  /** The rollout's step at the emulator's time, as GET service derives status.deployment (docs/inspector.md). */
+  /**
+   * The rollout's step at the emulator's time, as GET service derives status.deployment (docs/inspector.md).
+   * @param {RolloutState} rollout
+   * @param {number} now
+   */
   function rolloutStep (rollout, now) {
     const started = Date.parse(rollout.startedAt)
     const running = started + rollout.pendingMs
@@ -417,6 +555,7 @@
     return rollout.outcome
   }
 
+  /** @param {ServiceState | JobState} service */
   function sourceOf (service) {
     const source = service.deployment && service.deployment.source
     if (!source) return service.deployment ? 'none yet' : null
@@ -425,9 +564,12 @@
     return 'build of ' + source.buildServiceId + ': ' + source.repository + '@' + source.branch + ', ' + commit + (source.buildId ? ' (build ' + source.buildId + ')' : '')
   }
 
+  /** @param {{ docker: object, buildpack: object }} deployment */
   function configOf (deployment) {
+    /** @type {string[]} */
     const parts = [];
-    [['docker', deployment.docker], ['buildpack', deployment.buildpack]].forEach(function (pair) {
+    /** @type {Array<[string, Record<string, unknown>]>} */
+    ([['docker', deployment.docker], ['buildpack', deployment.buildpack]]).forEach(function (pair) {
       const config = pair[1]
       if (!config) return
       const extra = Object.keys(config).filter(function (k) { return k !== 'configType' }).map(function (k) { return k + ' ' + JSON.stringify(config[k]) })
@@ -436,6 +578,7 @@
     return parts.join('; ')
   }
 
+  /** @param {Array<[string, Child]>} pairs */
   function facts (pairs) {
     const dl = el('dl', { className: 'facts' })
     pairs.forEach(function (pair) {
@@ -445,22 +588,26 @@
     return dl
   }
 
+  /** @type {Record<string, boolean>} */
   const closedProjects = {}
+  /** @param {StateDump} state @param {ClockState} clock */
   function showState (state, clock) {
     const now = Date.parse(clock.now)
     const container = $('projects')
-    const projects = Object.keys(state.projects).map(function (id) { return state.projects[id] })
+    const projects = Object.values(state.projects)
     const projectIds = $('project-ids')
     const serviceIds = $('service-ids')
     const jobIds = $('job-ids')
     projectIds.replaceChildren()
     serviceIds.replaceChildren()
     jobIds.replaceChildren()
+    /** @type {Record<string, boolean>} */
     const seen = {}
+    /** @type {Record<string, boolean>} */
     const seenJobs = {}
     const blocks = projects.map(function (project) {
       projectIds.append(el('option', { value: project.id }))
-      const services = Object.keys(project.services).map(function (id) { return project.services[id] })
+      const services = Object.values(project.services)
       const cards = services.map(function (service) {
         if (!seen[service.id]) { seen[service.id] = true; serviceIds.append(el('option', { value: service.id })) }
         const d = service.deployment
@@ -473,11 +620,11 @@
             ['Runtime', d ? configOf(d) : null],
             ['Instances', d ? String(d.instances) : null],
             ['Builds', service.builder ? service.builder.repository + '@' + service.builder.branch + (service.builder.builds ? ', ' + service.builder.builds.length + ' known' : '') : null],
-            ['Rollout', step ? el('span', null, el('span', { className: 'badge ' + step, textContent: step }), ' since ' + new Date(rollout.startedAt).toLocaleString()) : (d ? 'none yet' : null)]
+            ['Rollout', rollout && step ? el('span', null, el('span', { className: 'badge ' + step, textContent: step }), ' since ' + new Date(rollout.startedAt).toLocaleString()) : (d ? 'none yet' : null)]
           ]))
       })
       // A job: what its next run uses. It has no instances or rollout (docs/inspector.md).
-      const jobs = Object.keys(project.jobs || {}).map(function (id) { return project.jobs[id] })
+      const jobs = Object.values(project.jobs || {})
       const jobCards = jobs.map(function (job) {
         if (!seenJobs[job.id]) { seenJobs[job.id] = true; jobIds.append(el('option', { value: job.id })) }
         return el('article', { className: 'service job', 'data-job': job.id },
@@ -499,6 +646,7 @@
     if (state.tokens) state.tokens.forEach(function (t) { rememberNamespace(t.token, false) })
   }
 
+  /** @param {FaultRule} rule */
   function describeRule (rule) {
     const m = rule.match || {}
     const a = rule.action || {}
@@ -508,15 +656,23 @@
     return rule.id + ': ' + match + ' → ' + act + (limits ? ' (' + limits + ')' : '') + '; matched ' + rule.matched + ', applied ' + rule.applied
   }
 
+  /**
+   * @param {ClockState} clock
+   * @param {FaultRule[]} rules
+   * @param {Latency} latency
+   * @param {RolloutSettings} rollout
+   * @param {RateLimitSettings} rate
+   */
   function showControls (clock, rules, latency, rollout, rate) {
     const settings = $('settings')
     settings.replaceChildren();
-    [
+    /** @type {Array<[string, string]>} */
+    ([
       ['Clock', clock.mode + (clock.mode === 'manual' ? ', stopped at ' : ', ') + clock.now],
       ['Latency', latency.ms + ' ms'],
       ['Rollout', 'PENDING ' + rollout.pendingMs + ' ms, then IN_PROGRESS ' + rollout.inProgressMs + ' ms'],
       ['Rate limit', rate.max + ' per ' + rate.windowSeconds + ' s per token, ' + (rate.enforce ? 'enforced (429)' : 'counted only')]
-    ].forEach(function (pair) { settings.append(el('dt', { textContent: pair[0] }), el('dd', { textContent: pair[1] })) })
+    ]).forEach(function (pair) { settings.append(el('dt', { textContent: pair[0] }), el('dd', { textContent: pair[1] })) })
     const faults = $('faults')
     faults.replaceChildren(rules.length === 0
       ? el('p', { className: 'note', textContent: 'None.' })
@@ -538,36 +694,36 @@
   })
 
   // ---- Namespaces (isolation): typed as the API token, suggested from this tab's earlier ones and the fixtures' tokens.
+  /** @param {string} token @param {boolean} save */
   function rememberNamespace (token, save) {
     if (!token) return
     const known = session.get(NAMESPACES_KEY).split('\n').filter(Boolean)
-    const options = $('namespace-tokens')
+    const options = /** @type {HTMLDataListElement} */ ($('namespace-tokens'))
     if (!Array.prototype.some.call(options.options, function (o) { return o.value === token })) options.append(el('option', { value: token }))
     if (save && known.indexOf(token) < 0) session.set(NAMESPACES_KEY, known.concat(token).slice(-50).join('\n'))
   }
   $('namespace-form').addEventListener('submit', function (event) {
     event.preventDefault()
-    const next = $('namespace').value.trim()
+    const next = input$('namespace').value.trim()
     if (next === namespace) return
     namespace = next
     session.set(NAMESPACE_KEY, namespace)
     rememberNamespace(namespace, true)
-    lastSeq = 0
-    clearRows()
     lastState = ''
-    connect()
+    loadJournal()
     refresh()
   })
 
   // ---- Keyboard: / focuses the search, Escape leaves it.
+  const search = /** @type {HTMLInputElement} */ (filterForm.elements.namedItem('text'))
   document.addEventListener('keydown', function (event) {
     const target = event.target
     const typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement
     if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault()
-      filterForm.elements.text.focus()
-    } else if (event.key === 'Escape' && target === filterForm.elements.text) {
-      target.blur()
+      search.focus()
+    } else if (event.key === 'Escape' && target === search) {
+      search.blur()
     }
   })
 
@@ -585,15 +741,15 @@
       $('version').textContent = 'v' + health.version + (health.journalCapacity === 0 ? ' · journal off (--journal-size 0)' : '')
       if (isolation) {
         $('namespace-form').hidden = false
-        $('namespace').value = namespace
+        input$('namespace').value = namespace
         session.get(NAMESPACES_KEY).split('\n').forEach(function (t) { rememberNamespace(t, false) })
       } else {
         namespace = ''
       }
     } catch (err) {
-      banner('The emulator did not answer: ' + String(err.message || err))
+      banner('The emulator did not answer: ' + String(/** @type {Error} */ (err).message || err))
     }
-    connect()
+    loadJournal()
     refresh()
   }
   start()

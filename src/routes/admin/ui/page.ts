@@ -62,7 +62,7 @@ export function pageHtml (style: string, script: string): string {
     </form>
     <p id="journal-note" class="note" hidden></p>
     <ol id="entries" aria-label="Requests, newest first"></ol>
-    <p id="journal-empty" class="note">No request to the emulated API yet. They appear here as they arrive.</p>
+    <p id="journal-empty" class="note">Loading the requests…</p>
   </section>
   <div>
     <section id="state" class="panel" aria-labelledby="state-title">
