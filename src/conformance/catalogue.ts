@@ -8,14 +8,15 @@
  *   defaults still leaves it invalid;
  * - `absent`: it names something that does not exist: the project, service or job in its path, or the
  *   build service, build or commit in its body. Bodies whose only fault a lenient server might forgive (an
- *   unknown key, a number for a string, a field the page requires in words only) also name the absent
- *   build service, so that what such a server would apply still fails;
+ *   unknown key, a number for a string) also name the absent build service, so that whatever such a server
+ *   would apply still fails, or is nothing at all (`{}`, the variant that changes nothing); a field the
+ *   page requires in words only is sent to an absent service, as a server on the wire schema alone would
+ *   apply the block;
  * - `token`: it carries no token, or one that is not the user's.
  *
  * ABSENT is checked absent first: the guard probes read it, and the run stops unless they answer 404.
  */
-import type { Compare, ProbeRequest, Safety } from '../../schemas/conformance.js'
-import { FILL_MARKER } from '../../schemas/conformance.js'
+import { FILL_MARKER, type Compare, type ProbeRequest, type Safety } from '../../schemas/conformance.js'
 import type { ServiceType } from '../../schemas/service.js'
 
 /** The id of no project, service, build service or job: guard probes check it, before any update names it. */
@@ -177,8 +178,10 @@ export function catalogue (ids: Ids, facts: Facts, allowDeploy: boolean): Probe[
   add('build-sha.39', 'build-sha-format', 'schema', send('POST', sd, `{"internal":{"id":"${ABSENT}","buildSHA":"${'a'.repeat(39)}"}}`), SHAPE)
   add('build-sha.41', 'build-sha-format', 'schema', send('POST', sd, `{"internal":{"id":"${ABSENT}","buildSHA":"${'a'.repeat(41)}"}}`), SHAPE)
   add('build-sha.any-40', 'build-sha-format', 'absent', send('POST', sd, `{"internal":{"id":"${ABSENT}","buildSHA":"${'z'.repeat(40)}"}}`), SHAPE)
-  add('conditional.docker', 'conditional-fields', 'absent', send('POST', sd, `{${RESIDUE},"docker":{"configType":"customCommand"}}`), SHAPE)
-  add('conditional.buildpack', 'conditional-fields', 'absent', send('POST', sd, `{${RESIDUE},"buildpack":{"configType":"customProcess"}}`), SHAPE)
+  // The wire schema does not hold these rules, so a server on it alone would apply the block: never sent to a real service.
+  add('conditional.docker', 'conditional-fields', 'absent', send('POST', `${absentService}/deployment`, '{"docker":{"configType":"customCommand"}}'), SHAPE)
+  add('conditional.buildpack', 'conditional-fields', 'absent',
+    send('POST', `${absentService}/deployment`, '{"buildpack":{"configType":"customProcess"}}'), SHAPE)
   add('details.truncated', 'validation-details', 'absent', send('POST', sd,
     `{"internal":{"id":"${ABSENT}",${Array.from({ length: 101 }, (_, i) => `"nfmock${i}":0`).join(',')}}}`), SHAPE)
   add('details.problems', 'validation-details', 'schema', send('POST', sd, '{"external":{"imagePath":"nginx","credentials":"a b"}}'), SHAPE)
@@ -222,7 +225,7 @@ function jobProbes (ids: Ids & { job: string }, job: NonNullable<Facts['job']>, 
   add('job.bad-image', 'job-400-404', 'schema', send('POST', jd, '{"external":{"imagePath":"nginx"}}'), SHAPE)
   add('job.absent-build-service', 'unknown-build-service-404', 'absent', send('POST', jd, `{${RESIDUE}}`), SHAPE)
   add('job.unknown-key', 'job-route', 'absent', send('POST', jd, `{${RESIDUE},"nfmock":1}`), SHAPE)
-  add('job.conditional', 'job-conditional-fields', 'absent', send('POST', jd, `{${RESIDUE},"docker":{"configType":"customEntrypoint"}}`), SHAPE)
+  add('job.conditional', 'job-conditional-fields', 'absent', send('POST', `${jobPath(P, ABSENT)}/deployment`, '{"docker":{"configType":"customEntrypoint"}}'), SHAPE)
   add('job.patch', 'job-patch-405', 'absent', send('PATCH', jobPath(P, ABSENT), `{${RESIDUE}}`), SHAPE)
   if (job.builder !== undefined) {
     add('job.commit-not-built', 'commit-not-built-404', 'absent', send('POST', jd, `{"internal":{"id":"${job.builder}","buildSHA":"${NULL_SHA}"}}`), SHAPE)
