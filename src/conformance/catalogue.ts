@@ -3,16 +3,17 @@
  * requests, the rule's id, what to compare, and why the request cannot change the target
  * (docs/conformance.md, "What it never does"). Without --allow-deploy every update sent is one of:
  *
- * - `schema`: refused by the published wire schema in a way no lenient reading repairs (a broken pattern,
- *   length or enum, a required field missing, not JSON): dropping unknown keys, coercing types or filling
- *   defaults still leaves it invalid;
+ * - `schema`: refused by the published wire schema (a broken pattern, length or enum, a required field
+ *   missing, not JSON);
  * - `absent`: it names something that does not exist: the project, service or job in its path, or the
- *   build service, build or commit in its body. Bodies whose only fault a lenient server might forgive (an
- *   unknown key, a number for a string) also name the absent build service, so that whatever such a server
- *   would apply still fails, or is nothing at all (`{}`, the variant that changes nothing); a field the
- *   page requires in words only is sent to an absent service, as a server on the wire schema alone would
- *   apply the block;
+ *   build service, build or commit in its body;
  * - `token`: it carries no token, or one that is not the user's.
+ *
+ * And read as leniently as a server might (unknown keys dropped, types coerced, defaults filled), a body
+ * sent to a real service leaves `{}`, the variant that changes nothing, or names the absent build service:
+ * bodies whose only fault such a server forgives (an unknown key, a number for a string) name it too, and
+ * a docker or buildpack block the page requires in words only (not the wire schema) goes to an absent
+ * service. test/conformance/catalogue.test.ts checks every request so, against the wire schema alone.
  *
  * ABSENT is checked absent first: the guard probes read it, and the run stops unless they answer 404.
  */

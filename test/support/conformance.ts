@@ -91,6 +91,8 @@ export interface StandInOptions {
   rewrite?: (request: Recorded, answer: Upstream) => Upstream
   /** Holds each request this long before forwarding it. */
   delayMs?: number
+  /** Drops the connection instead of answering, from this request on (counted from 0). */
+  dropFrom?: number
 }
 
 export interface StandIn {
@@ -109,6 +111,7 @@ export async function standIn (upstream: string, options: StandInOptions = {}): 
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const recorded: Recorded = { method: req.method as string, url: req.url as string, headers: req.headers, body: Buffer.concat(chunks), at: performance.now() }
     const index = requests.push(recorded) - 1
+    if (options.dropFrom !== undefined && index >= options.dropFrom) return req.socket.destroy()
     if (options.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.delayMs))
     let answer = options.intercept?.(recorded, index)
     if (answer === undefined) {
