@@ -36,7 +36,7 @@ export function ruleTable (probes: ProbeRecord[]): string[] {
 
 /** An answer as lines: its status, then its body pretty-printed, cut to LINES lines of SIDE characters. */
 function answerLines (side: string, answer: Answer): string[] {
-  const body = answer.text === undefined ? JSON.stringify(answer.body, null, 2) : answer.text
+  const body = answer.text ?? (answer.body === undefined ? '(body not kept: not compared)' : JSON.stringify(answer.body, null, 2))
   const lines = [`${side}: ${answer.status}`, ...body.split('\n')]
   const shown = lines.slice(0, LINES).map((line) => line.length > SIDE ? `${line.slice(0, SIDE - 1)}…` : line)
   if (lines.length > LINES) shown.push(`(${lines.length - LINES} more lines)`)

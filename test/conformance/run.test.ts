@@ -1,18 +1,10 @@
 import t, { type Test } from 'tap'
 import { run, type RunOptions } from '../../src/conformance/run.js'
 import { RunError } from '../../src/conformance/sender.js'
-import { startMock } from '../../src/index.js'
-import { json, standIn, targetFixtures, TOKEN, type StandInOptions } from '../support/conformance.js'
+import { emulatorTarget, json, targetFixtures, TOKEN, type StandInOptions } from '../support/conformance.js'
 
-/** An emulator holding targetFixtures behind a stand-in, both closed at the end of the test. */
 async function target (t: Test, options: StandInOptions = {}, fixtures = targetFixtures()) {
-  const mock = await startMock({ fixtures })
-  const stand = await standIn(mock.url, options)
-  t.teardown(async () => {
-    await stand.close()
-    await mock.close()
-  })
-  return stand
+  return (await emulatorTarget(t, options, fixtures)).stand
 }
 
 function options (url: string, more: Partial<RunOptions> = {}): RunOptions {

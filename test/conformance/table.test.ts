@@ -87,6 +87,26 @@ t.test('a table of one line per rule, each disagreement with both answers side b
   ].join('\n'))
 })
 
+t.test('an answer whose body was not kept says so', async (t) => {
+  const headers: ProbeRecord = {
+    ...agreeing,
+    name: 'read.rate-limit-headers',
+    rule: 'rate-limit-headers',
+    compare: { status: 'exact', body: 'none', values: [], headers: ['x-ratelimit-limit'] },
+    target: { status: 200, headers: {} },
+    emulator: { status: 200, headers: { 'x-ratelimit-limit': '1000' } },
+    agree: false,
+    differences: ['header x-ratelimit-limit: absent at the target, sent at the emulator']
+  }
+  t.matchStrict(printout({ ...report, probes: [headers] }), new RegExp([
+    'rate-limit-headers · read\\.rate-limit-headers',
+    '  GET /v1/projects/p/services/s · your token',
+    '  - header x-ratelimit-limit: absent at the target, sent at the emulator',
+    '  target: 200 {46}│ emulator: 200',
+    '  \\(body not kept: not compared\\) {28}│ \\(body not kept: not compared\\)\\n'
+  ].join('\\n')))
+})
+
 t.test('a run where everything agrees prints the table and the totals only', async (t) => {
   t.equal(printout({ ...report, notes: [], stopped: null, complete: true, probes: [agreeing] }), [
     'Target https://api.example.com, emulator 1.2.3',

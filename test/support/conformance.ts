@@ -10,9 +10,11 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
+import type { Test } from 'tap'
 import { ReportSchema, type Report } from '../../schemas/conformance.js'
 import type { Fixtures } from '../../schemas/fixtures.js'
 import type { Facts, Ids } from '../../src/conformance/catalogue.js'
+import { startMock } from '../../src/index.js'
 import { spawnCli } from './cli.js'
 import { WIRE_SCHEMA } from './upstream.js'
 
@@ -150,6 +152,17 @@ function forward (host: string, port: number, r: Recorded): Promise<Upstream> {
     req.on('error', reject)
     req.end(r.body)
   })
+}
+
+/** An emulator holding `fixtures` (targetFixtures by default) behind a stand-in; both closed with the test. */
+export async function emulatorTarget (t: Test, options: StandInOptions = {}, fixtures = targetFixtures()) {
+  const mock = await startMock({ fixtures })
+  const stand = await standIn(mock.url, options)
+  t.teardown(async () => {
+    await stand.close()
+    await mock.close()
+  })
+  return { stand, mock }
 }
 
 /** A JSON answer, as an intercept gives it. */
