@@ -26,6 +26,8 @@ export interface Reads {
 export interface Mirror {
   fixtures: Fixtures
   facts: Facts
+  /** The build services the fixtures hold besides the service (what --redact also replaces). */
+  builders: string[]
   /** What the run leaves out, and why. */
   notes: string[]
 }
@@ -208,6 +210,7 @@ export function mirrorOf (ids: Ids, reads: Reads, allowDeploy: boolean): Mirror 
       tokens: [{ token: MIRROR_TOKEN }]
     },
     facts,
+    builders: [...builders.keys()],
     notes
   }
 }

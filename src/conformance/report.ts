@@ -61,7 +61,7 @@ function ownWords (): Set<string> {
   const ids = { project: 'my-project', service: 'my-service', job: 'my-job', team: 'my-team' }
   const probes = catalogue(ids, { serviceType: 'deployment', serviceBuilder: 'my-build-service', job: { source: 'internal', builder: 'my-build-service' } }, true)
   const text = probes.map((p) => `${p.request.path} ${p.request.body ?? ''} ${Object.values(p.request.headers).join(' ')}`).join(' ')
-  return new Set([...text.match(/[A-Za-z0-9-]+/g) ?? [], ...REGISTRY_PROVIDERS, 'service'])
+  return new Set([...[...text.matchAll(/[A-Za-z0-9-]+/g)].map(([word]) => word), ...REGISTRY_PROVIDERS, 'service'])
 }
 
 /** Why these ids cannot be redacted, or undefined when they can. */

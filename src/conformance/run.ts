@@ -99,7 +99,6 @@ export async function run (options: RunOptions): Promise<RunResult> {
   } finally {
     await app.close()
   }
-  const services = mirror.fixtures.projects[0]?.services ?? []
   return {
     report: {
       target: options.target,
@@ -117,6 +116,6 @@ export async function run (options: RunOptions): Promise<RunResult> {
       probes
     },
     ...(stoppedBy === undefined ? {} : { stoppedBy }),
-    builders: services.slice(1).map((s) => s.id)
+    builders: mirror.builders
   }
 }

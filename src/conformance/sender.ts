@@ -94,24 +94,24 @@ export class Sender {
   }
 
   /** The answer, with `headers` holding those named and x-northflank-mock. */
-  async send (request: ProbeRequest, headerNames: readonly string[] = []): Promise<Answer> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.resumeAt !== undefined) {
-        await this.wait(this.resumeAt - this.now(), 'its rate limit is spent')
-        this.resumeAt = undefined
-      }
-      const response = await this.fetch(request)
-      const text = await this.guard(readText(response))
-      if (response.headers.has('x-northflank-mock')) this.emulated = true
-      if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') this.resumeAt = this.now() + (resetMs(response.headers) ?? 1000)
-      if (response.status === 429) {
-        if (attempt >= this.maxAttempts) throw new RunError(`the target answered 429 to ${attempt} attempts of ${request.method} ${request.path}`)
-        await this.wait(retryDelayMs(response.headers, this.now()), 'it answered 429')
-        this.resumeAt = undefined
-        continue
-      }
-      return answer(response, text, headerNames)
+  send (request: ProbeRequest, headerNames: readonly string[] = []): Promise<Answer> {
+    return this.attempt(request, headerNames, 1)
+  }
+
+  private async attempt (request: ProbeRequest, headerNames: readonly string[], attempt: number): Promise<Answer> {
+    if (this.resumeAt !== undefined) {
+      await this.wait(this.resumeAt - this.now(), 'its rate limit is spent')
+      this.resumeAt = undefined
     }
+    const response = await this.fetch(request)
+    const text = await this.guard(readText(response))
+    if (response.headers.has('x-northflank-mock')) this.emulated = true
+    if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') this.resumeAt = this.now() + (resetMs(response.headers) ?? 1000)
+    if (response.status !== 429) return answer(response, text, headerNames)
+    if (attempt >= this.maxAttempts) throw new RunError(`the target answered 429 to ${attempt} attempts of ${request.method} ${request.path}`)
+    await this.wait(retryDelayMs(response.headers, this.now()), 'it answered 429')
+    this.resumeAt = undefined
+    return this.attempt(request, headerNames, attempt + 1)
   }
 
   private async wait (ms: number, why: string): Promise<void> {

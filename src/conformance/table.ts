@@ -52,7 +52,9 @@ export function disagreement (probe: ProbeRecord): string[] {
   if (request.fill !== undefined) lines.push(`  (${FILL_MARKER} stands for ${request.fill.count} × "${request.fill.char}")`)
   for (const difference of probe.differences) lines.push(`  - ${difference}`)
   const [left, right] = [answerLines('target', probe.target), answerLines('emulator', probe.emulator)]
-  for (let i = 0; i < Math.max(left.length, right.length); i++) lines.push(`  ${(left[i] ?? '').padEnd(SIDE)} │ ${right[i] ?? ''}`.trimEnd())
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    lines.push(right[i] === undefined ? `  ${left[i] as string}` : `  ${(left[i] ?? '').padEnd(SIDE)} │ ${right[i]}`)
+  }
   return lines
 }
 

@@ -134,6 +134,10 @@ t.test('reads the mirror cannot take whole: builds it cannot name, odd values, a
   t.strictSame(self.fixtures.projects[0]?.services.length, 1, 'a deployment service does not build itself')
   t.equal(self.facts.serviceBuilder, undefined)
 
+  const bare = mirrorOf({ project: 'p', service: 's' }, { service: { serviceType: 'deployment' }, deployment: { internal: { nfObjectId: 'b' } } }, false)
+  t.strictSame(bare.fixtures.projects[0]?.services[1], { id: 'b', serviceType: 'build', repository: '', branch: 'main', builds: [] }, 'no repository read: none')
+  t.strictSame(bare.builders, ['b'])
+
   const jobless = (job: unknown, jobDeployment: unknown) =>
     mirrorOf({ project: 'p', service: 's', job: 'j' }, { service: { serviceType: 'deployment' }, deployment: {}, job, jobDeployment }, false)
   t.strictSame(jobless({ jobType: 'manual' }, { vcsData: {} }).notes,
@@ -144,6 +148,11 @@ t.test('reads the mirror cannot take whole: builds it cannot name, odd values, a
   t.strictSame(odd.fixtures.projects[0]?.jobs, [])
   const manual = jobless({ jobType: 'manual', name: 'J', description: 'd', tags: 'none' }, { external: { imagePath: 'a:1' }, docker: { configType: 7 } })
   t.strictSame(JSON.parse(JSON.stringify(manual.fixtures.projects[0]?.jobs)), [{ id: 'j', name: 'J', description: 'd', jobType: 'manual', tags: [], deployment: { external: { imagePath: 'a:1' } } }])
+  const unnamed = jobless({ jobType: 'cron' }, { external: { imagePath: 'a:1', privateImage: true } })
+  t.strictSame(JSON.parse(JSON.stringify(unnamed.fixtures.projects[0]?.jobs)), [{
+    id: 'j', name: 'j', jobType: 'cron', tags: [], deployment: { external: { imagePath: 'a:1', credentials: 'nfmock-mirror-credentials' } }
+  }], 'a cron job without a schedule read gets the emulator\'s; a private image its credentials')
+  t.strictSame(jobless(null, null).notes, ['no job probes: job j runs neither an image nor a build service\'s build (a job that builds itself is not emulated)'])
 
   t.throws(() => mirrorOf({ project: 'p', service: 's' }, { service: { serviceType: 'addon' } }, false),
     new Error('the service\'s serviceType is "addon", not one of combined, build, deployment'))

@@ -80,3 +80,16 @@ t.test('a target that goes away mid-run: the run stops, with what it has', async
   t.equal(result.report.targetIsEmulator, true)
   t.strictSame(result.builders, ['builder'], 'the build service the mirror knows of besides the service')
 })
+
+t.test('a run\'s waits and date come from the clock it is given: a 429 is waited out without sleeping', async (t) => {
+  const stand = await target(t, {
+    intercept: (_r, i) => i === 3 ? json(429, { error: { status: 429, message: 'slow down', id: 'x', details: {} } }, { 'retry-after': '20' }) : undefined
+  })
+  const waits: number[] = []
+  const now = Date.parse('2027-01-05T10:00:00Z')
+  const result = await run(options(stand.url, { sender: { now: () => now, sleep: async (ms) => { waits.push(ms) } } }))
+  t.strictSame(waits, [20000])
+  t.equal(result.report.date, '2027-01-05T10:00:00.000Z')
+  t.equal(result.report.complete, true)
+  t.equal(result.report.requests.target, result.report.probes.length + 3, 'two reads and a retry besides the probes')
+})

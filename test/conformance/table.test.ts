@@ -107,6 +107,11 @@ t.test('an answer whose body was not kept says so', async (t) => {
   ].join('\\n')))
 })
 
+t.test('a target\'s answer longer than the emulator\'s: the emulator\'s side ends first', async (t) => {
+  const longer: ProbeRecord = { ...disagreeing, target: { status: 502, headers: {}, text: 'a\nb\nc' }, emulator: { status: 413, headers: {}, text: 'x' } }
+  t.matchStrict(printout({ ...report, probes: [longer] }), / {2}target: 502 {46}│ emulator: 413\n {2}a {56}│ x\n {2}b\n {2}c\n/)
+})
+
 t.test('a run where everything agrees prints the table and the totals only', async (t) => {
   t.equal(printout({ ...report, notes: [], stopped: null, complete: true, probes: [agreeing] }), [
     'Target https://api.example.com, emulator 1.2.3',
