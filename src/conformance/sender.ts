@@ -142,7 +142,9 @@ export class Sender {
       if (this.options.signal.aborted) throw new RunError('interrupted', 130)
       const e = err as Error & { cause?: { code?: string, message?: string } }
       if (e.name === 'TimeoutError') throw new RunError(`${this.options.base} did not answer within ${this.timeoutMs / 1000} s`)
-      throw new RunError(`cannot reach ${this.options.base}: ${e.cause?.message ?? e.message}`)
+      // Node's fetch gives the network's own error as the cause; without one, fetch refused the request itself.
+      if (e.cause?.message === undefined) throw new RunError(`the request to ${this.options.base} failed: ${e.message}`)
+      throw new RunError(`cannot reach ${this.options.base}: ${e.cause.message}`)
     }
   }
 }

@@ -160,6 +160,9 @@ t.test('an API that cannot be reached, or does not answer in time, stops the run
   await once(closed, 'close')
   const unreachable = sender(`http://127.0.0.1:${port}`).s
   t.strictSame(await failure(unreachable.send(GET)), { message: `cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`, exit: 2 })
+  // fetch's own words follow, which vary with Node's version.
+  const refused = await failure(sender(url).s.send({ ...GET, headers: { 'x-bad': 'a\nb' } }))
+  t.ok(refused.message.startsWith(`the request to ${url} failed: `) && refused.exit === 2, `a request fetch itself refuses: ${refused.message}`)
   const slow = sender(url, { timeoutMs: 100 }).s
   t.strictSame(await failure(slow.send(GET)), { message: `${url} did not answer within 0.1 s`, exit: 2 })
 })
