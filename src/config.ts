@@ -50,7 +50,10 @@ ${table([
   }),
   ['-h, --help', 'print this and exit', ''],
   ['-v, --version', 'print the version and exit', '']
-])}`
+])}
+
+Command:
+  northflank-mock conformance …  measure the emulator against a Northflank API (conformance --help)`
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

@@ -60,6 +60,14 @@ async function prettyStdout (): Promise<{ write: (line: string) => void }> {
 }
 
 async function main (): Promise<void> {
+  // `northflank-mock conformance …` (docs/conformance.md): a command of its own, with its own signal handling.
+  if (process.argv[2] === 'conformance') {
+    process.removeListener('SIGTERM', exitEarly)
+    process.removeListener('SIGINT', exitEarly)
+    const { conformanceMain } = await import('./conformance/main.js')
+    process.exitCode = await conformanceMain(process.argv.slice(3), process.env)
+    return
+  }
   const config = parseConfig(process.argv.slice(2), process.env)
   if (config === 'help') {
     console.log(USAGE)

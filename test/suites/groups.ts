@@ -10,6 +10,8 @@ export const GROUPS: Record<string, string[]> = {
   // Chromium: a process of its own, so it runs beside the others.
   browser: testFiles(['routes']).filter((file) => BROWSER.test(file)),
   contract: testFiles(['contract']),
+  // `northflank-mock conformance` against stand-in targets, and the replay of Northflank's snapshots.
+  conformance: testFiles(['conformance', 'parity']),
   robustness: testFiles(['robustness']),
   // The CLI as a process and its state file across restarts; the docs' examples, the longest file, are a
   // suite of their own, so that they spread over the machine's cores.

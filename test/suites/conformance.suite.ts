@@ -1,0 +1,4 @@
+import { runFiles } from '../support/suite.js'
+import { GROUPS } from './groups.js'
+
+await runFiles(GROUPS.conformance as string[])
