@@ -4,7 +4,7 @@ import { testFiles } from '../support/suite.js'
 const BROWSER = /\.browser\.test\.ts$/
 
 export const GROUPS: Record<string, string[]> = {
-  unit: [...testFiles(['domain', 'config']), 'client.test.ts', 'log.test.ts', 'serialization.test.ts', 'start-mock.test.ts', 'units.test.ts'],
+  unit: [...testFiles(['domain', 'config']), 'client.test.ts', 'log.test.ts', 'msw.test.ts', 'serialization.test.ts', 'start-mock.test.ts', 'units.test.ts'],
   routes: testFiles(['routes'], BROWSER),
   // Chromium: a process of its own, so it runs beside the others.
   browser: testFiles(['routes']).filter((file) => BROWSER.test(file)),
