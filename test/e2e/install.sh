@@ -28,7 +28,10 @@ consumer () {
 verify () {
   (
     cd "$work/$1"
-    node "$check" "$version" "${2:-}"
+    # A copy in the consumer: run from this repository, its imports of 'northflank-mock' would resolve to
+    # the repository itself (a package may import itself by name), not to what was installed.
+    cp "$check" consumer-check.mjs
+    node consumer-check.mjs "$version" "${2:-}"
     out=$(npx --no-install northflank-mock --version)
     [ "$out" = "$version" ] || fail "$1: npx northflank-mock --version printed '$out', expected '$version'"
     echo "   npx northflank-mock --version: $out"
