@@ -96,12 +96,28 @@ export const RolloutSettingsSchema = Type.Object({
 }, { additionalProperties: false })
 export type RolloutSettingsBody = Static<typeof RolloutSettingsSchema>
 
+/** PUT /_mock/rollout: one duration or both; one left out keeps its value. */
+export const RolloutSettingsUpdateSchema = Type.Partial(RolloutSettingsSchema, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The durations to change; one left out keeps its current value'
+})
+export type RolloutSettingsUpdate = Static<typeof RolloutSettingsUpdateSchema>
+
 export const RateLimitSettingsSchema = Type.Object({
   enforce: Type.Boolean({ description: 'Answer 429 past the limit; false: only count and send the headers' }),
   max: Type.Integer({ minimum: 1, maximum: 1000000000, description: 'Requests per window and token (Northflank: 1000)' }),
   windowSeconds: Type.Integer({ minimum: 1, maximum: 86400, description: 'Window, from a token\'s first request (Northflank: 3600)' })
 }, { additionalProperties: false })
 export type RateLimitSettings = Static<typeof RateLimitSettingsSchema>
+
+/** PUT /_mock/rate-limit: any of the settings; one left out keeps its value. */
+export const RateLimitSettingsUpdateSchema = Type.Partial(RateLimitSettingsSchema, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The settings to change; one left out keeps its current value'
+})
+export type RateLimitSettingsUpdate = Static<typeof RateLimitSettingsUpdateSchema>
 
 const StepDuration = Type.Integer({ minimum: 0, maximum: 86400000 })
 

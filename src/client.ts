@@ -1,12 +1,19 @@
 /**
  * A typed client for the admin API (/_mock/), over HTTP: works as well for an emulator started by
- * startMock as for one in another process or container.
+ * startMock as for one in another process or container. One method per admin operation of the OpenAPI
+ * document (test/client.test.ts checks both ways); every type comes from the schemas the routes validate
+ * with (schemas/).
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import { NAMESPACE_HEADER, type Health, type JournalEntry, type JournalView, type StateDump } from '../schemas/admin.js'
+import {
+  NAMESPACE_HEADER, type CountQuery, type Health, type JournalEntry, type JournalView, type ResetQuery, type StateDump
+} from '../schemas/admin.js'
 import type { ErrorEnvelope } from '../schemas/error.js'
-import type { ClockSet, ClockState, FaultRule, FaultRuleInput } from '../schemas/faults.js'
+import type {
+  ClockSet, ClockState, FaultRule, FaultRuleInput, Latency, RateLimitSettings, RateLimitSettingsUpdate, RolloutSettingsBody,
+  RolloutSettingsUpdate
+} from '../schemas/faults.js'
 import type { Fixtures } from '../schemas/fixtures.js'
 import type { CountExpectation, NearMiss, VerifyQuery } from '../schemas/verify.js'
 
@@ -25,22 +32,29 @@ export interface Scope {
   token?: string
 }
 
-export interface JournalFilter extends Scope {
-  method?: string
-  /** The projectId path parameter. */
-  project?: string
-  /** The serviceId path parameter. */
-  service?: string
-  /** The jobId path parameter. */
-  job?: string
-  /** The HTTP status answered. */
+/**
+ * The journal's filters, those of GET /_mock/journal's query (`method`, `project`, `service`, `job`,
+ * `status`), with the status as a number.
+ */
+export type JournalFilter = Scope & Omit<CountQuery, 'token' | 'status'> & {
+  /** The HTTP status answered; 0: dropped connections. */
   status?: number
 }
 
-export interface JournalOptions extends JournalFilter {
+export type JournalOptions = JournalFilter & {
   /** Only the last N matching entries. */
   limit?: number
 }
+
+export type JournalStreamOptions = JournalFilter & {
+  /** First the matching entries the journal holds with a seq above this (0: all of them), then new ones. */
+  since?: number
+  /** Ends the stream (as a `break` out of the loop does). */
+  signal?: AbortSignal
+}
+
+/** What `reset` puts back: everything, one namespace (token), or one project. */
+export type ResetScope = Scope & Pick<ResetQuery, 'project'>
 
 /** A non-2xx answer of the admin API, with the emulator's error envelope. */
 export class AdminError extends Error {
@@ -109,12 +123,15 @@ function formatVerification (query: VerifyQuery, summary: string, nearMisses: Ne
 
 export interface AdminClient {
   readonly url: string
+  /** GET /_mock/health: liveness, version and settings; needs no admin token. */
   health: () => Promise<Health>
   /** Back to the fixtures: everything, one namespace (token), or one project. */
-  reset: (scope?: Scope & { project?: string }) => Promise<void>
+  reset: (scope?: ResetScope) => Promise<void>
+  /** Everything the emulated API reads and changes (GET /_mock/state). */
   state: (scope?: Scope) => Promise<StateDump>
   /** Replaces the state with a dump (as `state()` returns); the fixtures a reset returns to stay. */
   replaceState: (dump: StateDump, scope?: Scope) => Promise<StateDump>
+  /** The fixtures a reset returns to. */
   fixtures: (scope?: Scope) => Promise<Fixtures>
   /** Loads fixtures: they replace the state and become what a reset returns to. Returns the new state. */
   loadFixtures: (fixtures: Fixtures, scope?: Scope) => Promise<StateDump>
@@ -124,21 +141,44 @@ export interface AdminClient {
   count: (filter?: JournalFilter) => Promise<number>
   /** Clears the journal; returns how many entries went. */
   clearJournal: (scope?: Scope) => Promise<number>
-  /** Adds a fault rule (shared by every namespace), e.g. `{ match: { method: 'POST' }, action: { status: 503 }, times: 1 }`. */
-  addFault: (rule: FaultRuleInput) => Promise<FaultRule>
-  /** The fault rules in force, with their counts. */
-  faults: () => Promise<FaultRule[]>
-  removeFault: (id: string) => Promise<void>
-  clearFaults: () => Promise<void>
-  /** `{ mode: 'manual', now? }` stops the emulator's clock (rollouts then wait for advanceClock); `{ mode: 'system' }` restarts it. */
-  setClock: (clock: ClockSet) => Promise<ClockState>
-  advanceClock: (ms: number) => Promise<ClockState>
+  /**
+   * Matching requests as they are journaled, e.g. `for await (const entry of admin.streamJournal({ method: 'POST' }))`.
+   * Ends on `break`, on `signal`, or when the emulator closes; when the client fell too far behind, it
+   * reconnects from the last entry it gave and misses none the journal still holds.
+   */
+  streamJournal: (options?: JournalStreamOptions) => AsyncIterable<JournalEntry>
   /**
    * Checks that the journal holds the requests expected, waiting up to `within` ms: resolves with how many
    * match, or rejects with a VerificationError listing the near misses, e.g.
    * `verify({ method: 'POST', service: 'web', body: { external: { imagePath: 'web:2' } }, count: { exactly: 1 }, within: 2000 })`.
    */
   verify: (query: VerifyQuery, scope?: Scope) => Promise<number>
+  /** Adds a fault rule (shared by every namespace), e.g. `{ match: { method: 'POST' }, action: { status: 503 }, times: 1 }`. */
+  addFault: (rule: FaultRuleInput) => Promise<FaultRule>
+  /** The fault rules in force, in the order they are tried, with their counts. */
+  faults: () => Promise<FaultRule[]>
+  /** One fault rule and its counts; an AdminError 404 when none has this id. */
+  fault: (id: string) => Promise<FaultRule>
+  removeFault: (id: string) => Promise<void>
+  clearFaults: () => Promise<void>
+  /** The delay added to every request of the emulated API, in ms. */
+  latency: () => Promise<Latency['ms']>
+  /** Sets that delay (0 to 60000 ms); returns it. */
+  setLatency: (ms: Latency['ms']) => Promise<Latency['ms']>
+  /** The emulator's clock: its mode and the time it reads. */
+  clock: () => Promise<ClockState>
+  /** `{ mode: 'manual', now? }` stops the emulator's clock (rollouts then wait for advanceClock); `{ mode: 'system' }` restarts it. */
+  setClock: (clock: ClockSet) => Promise<ClockState>
+  /** Moves a manual clock forward; an AdminError 409 when the clock is the system's. */
+  advanceClock: (ms: number) => Promise<ClockState>
+  /** How long an accepted update's rollout stays PENDING, then IN_PROGRESS. */
+  rollout: () => Promise<RolloutSettingsBody>
+  /** Sets either duration or both, e.g. `setRollout({ inProgressMs: 5000 })`; one left out keeps its value. Returns both. */
+  setRollout: (settings: RolloutSettingsUpdate) => Promise<RolloutSettingsBody>
+  /** Whether 429s are answered, and the limit and window counted. */
+  rateLimit: () => Promise<RateLimitSettings>
+  /** Sets any of them, e.g. `setRateLimit({ enforce: true, max: 5 })`; one left out keeps its value. Returns all three. */
+  setRateLimit: (settings: RateLimitSettingsUpdate) => Promise<RateLimitSettings>
 }
 
 type Query = Record<string, string | number | undefined>
@@ -148,6 +188,40 @@ const TRANSPORTS: Record<string, { request: typeof httpRequest, agent: HttpAgent
   'https:': { request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) }
 }
 
+/** The events of the emulator's journal stream: lines `event: …`, `id: …`, `data: …`, a blank line after each; comments have no data. */
+async function * sseEvents (res: IncomingMessage): AsyncGenerator<{ event: string, data: string }> {
+  res.setEncoding('utf8')
+  let buffered = ''
+  for await (const chunk of res as AsyncIterable<string>) {
+    // Only the new text is searched for the blank line: an entry can span many chunks.
+    let end = Math.max(0, buffered.length - 1)
+    buffered += chunk
+    while ((end = buffered.indexOf('\n\n', end)) !== -1) {
+      let event = 'message'
+      let data: string | undefined
+      for (const line of buffered.slice(0, end).split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7)
+        else if (line.startsWith('data: ')) data = line.slice(6)
+      }
+      buffered = buffered.slice(end + 2)
+      end = 0
+      if (data !== undefined) yield { event, data }
+    }
+  }
+}
+
+/** The answer's body: parsed JSON, or the text when it is not JSON. */
+async function readBody (res: IncomingMessage): Promise<unknown> {
+  let text = ''
+  res.setEncoding('utf8')
+  for await (const chunk of res as AsyncIterable<string>) text += chunk
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
 export function createAdminClient (baseUrl: string, options: AdminClientOptions = {}): AdminClient {
   const url = baseUrl.replace(/\/+$/, '')
   const found = TRANSPORTS[new URL(url).protocol]
@@ -155,21 +229,26 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
   const transport = found
   const headers: Record<string, string> = options.adminToken === undefined ? {} : { 'x-mock-admin-token': options.adminToken }
 
-  async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
+  /**
+   * The request target and namespace of a call. Routes that take a namespace have a `token` key in the
+   * query (maybe undefined: the client's scope then); it goes in a header, not the URL, which proxies and
+   * request logs record.
+   */
+  function target (path: string, query: Query): { target: string, namespace: string | undefined } {
     const search = new URLSearchParams()
-    // Routes that take a namespace have a `token` key here (maybe undefined: the client's scope then). It
-    // goes in a header, not the URL, which proxies and request logs record.
     const { token, ...rest } = query
     const namespace = 'token' in query ? token ?? options.token : undefined
     for (const [k, v] of Object.entries(rest)) if (v !== undefined) search.set(k, String(v))
     const qs = search.toString()
-    const target = `${path}${qs === '' ? '' : `?${qs}`}`
-    const { status, text } = await send(method, target, body === undefined ? undefined : JSON.stringify(body), namespace)
-    let parsed: unknown = text
-    try {
-      parsed = JSON.parse(text)
-    } catch {}
-    if (status < 200 || status > 299) throw new AdminError(method, target, status, parsed)
+    return { target: `${path}${qs === '' ? '' : `?${qs}`}`, namespace: namespace === undefined ? undefined : String(namespace) }
+  }
+
+  async function call<T> (method: string, path: string, query: Query = {}, body?: unknown): Promise<T> {
+    const to = target(path, query)
+    const res = await send(method, to.target, body === undefined ? undefined : JSON.stringify(body), to.namespace)
+    const parsed = await readBody(res)
+    const status = res.statusCode as number
+    if (status < 200 || status > 299) throw new AdminError(method, to.target, status, parsed)
     return parsed as T
   }
 
@@ -178,31 +257,24 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
    * more than the emulator's own work, and a suite that resets before every test makes many calls. The
    * agent's idle sockets are unref'd, so they never keep a test process alive.
    */
-  function send (method: string, target: string, body: string | undefined, namespace: string | number | undefined): Promise<{ status: number, text: string }> {
-    const scoped = namespace === undefined ? headers : { ...headers, [NAMESPACE_HEADER]: String(namespace) }
+  function send (method: string, target: string, body: string | undefined, namespace: string | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
+    const scoped = namespace === undefined ? headers : { ...headers, [NAMESPACE_HEADER]: namespace }
     return new Promise((resolve, reject) => {
       const req = transport.request(`${url}${target}`, {
         method,
         agent: transport.agent,
+        signal,
         // A length, even 0, so that a bodiless POST is not sent chunked, in two writes.
         headers: body === undefined
           ? { ...scoped, 'content-length': 0 }
           : { ...scoped, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-      }, (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => { text += chunk })
-        res.on('end', () => resolve({ status: res.statusCode as number, text }))
-        res.on('error', reject)
-      })
+      }, resolve)
       req.on('error', reject)
       req.end(body)
     })
   }
 
-  const filterQuery = (f: JournalOptions = {}): Query => ({
-    token: f.token, method: f.method, project: f.project, service: f.service, job: f.job, status: f.status, limit: f.limit
-  })
+  const filterQuery = ({ token, ...filter }: JournalOptions & { since?: number } = {}): Query => ({ token, ...filter })
 
   return {
     url,
@@ -217,17 +289,61 @@ export function createAdminClient (baseUrl: string, options: AdminClientOptions 
     journal: async (o) => (await call<JournalView>('GET', '/_mock/journal', filterQuery(o))).entries,
     count: async (f) => (await call<{ count: number }>('GET', '/_mock/journal/count', filterQuery(f))).count,
     clearJournal: async (scope = {}) => (await call<{ cleared: number }>('DELETE', '/_mock/journal', { token: scope.token })).cleared,
+    streamJournal,
+    verify,
     addFault: (rule) => call<FaultRule>('POST', '/_mock/faults', {}, rule),
     faults: async () => (await call<{ rules: FaultRule[] }>('GET', '/_mock/faults')).rules,
+    fault: (id) => call<FaultRule>('GET', `/_mock/faults/${encodeURIComponent(id)}`),
     removeFault: async (id) => {
       await call('DELETE', `/_mock/faults/${encodeURIComponent(id)}`)
     },
     clearFaults: async () => {
       await call('DELETE', '/_mock/faults')
     },
+    latency: async () => (await call<Latency>('GET', '/_mock/latency')).ms,
+    setLatency: async (ms) => (await call<Latency>('PUT', '/_mock/latency', {}, { ms })).ms,
+    clock: () => call<ClockState>('GET', '/_mock/clock'),
     setClock: (clock) => call<ClockState>('PUT', '/_mock/clock', {}, clock),
     advanceClock: (ms) => call<ClockState>('POST', '/_mock/clock/advance', {}, { ms }),
-    verify
+    rollout: () => call<RolloutSettingsBody>('GET', '/_mock/rollout'),
+    setRollout: (settings) => call<RolloutSettingsBody>('PUT', '/_mock/rollout', {}, settings),
+    rateLimit: () => call<RateLimitSettings>('GET', '/_mock/rate-limit'),
+    setRateLimit: (settings) => call<RateLimitSettings>('PUT', '/_mock/rate-limit', {}, settings)
+  }
+
+  async function * streamJournal (options: JournalStreamOptions = {}): AsyncGenerator<JournalEntry, void, undefined> {
+    const { signal, since, ...filter } = options
+    let after = since
+    for (;;) {
+      const to = target('/_mock/journal/stream', filterQuery({ ...filter, since: after }))
+      let res: IncomingMessage
+      try {
+        res = await send('GET', to.target, undefined, to.namespace, signal)
+      } catch (err) {
+        if (signal?.aborted === true) return
+        throw err
+      }
+      if (res.statusCode !== 200) throw new AdminError('GET', to.target, res.statusCode as number, await readBody(res))
+      let behind = false
+      try {
+        for await (const { event, data } of sseEvents(res)) {
+          if (event === 'overflow') {
+            // The emulator stopped queueing for this client: the rest is read back from the journal.
+            behind = true
+          } else {
+            const entry = JSON.parse(data) as JournalEntry
+            after = entry.seq
+            yield entry
+          }
+        }
+      } catch (err) {
+        if (signal?.aborted === true) return
+        throw err
+      } finally {
+        res.destroy()
+      }
+      if (!behind) return
+    }
   }
 
   async function verify (query: VerifyQuery, scope: Scope = {}): Promise<number> {

@@ -13,14 +13,18 @@ import { createAdminClient, type AdminClient } from './client.js'
 
 export { buildApp, type AppOptions } from './app.js'
 export {
-  AdminError, createAdminClient, VerificationError, type AdminClient, type AdminClientOptions, type JournalFilter, type JournalOptions, type Scope
+  AdminError, createAdminClient, VerificationError, type AdminClient, type AdminClientOptions, type JournalFilter, type JournalOptions,
+  type JournalStreamOptions, type ResetScope, type Scope
 } from './client.js'
 export { ManualClock, type Clock } from './domain/clock.js'
 export { defaultFixtures, FixturesError } from './domain/fixtures.js'
 export { StateFileError } from './domain/persistence.js'
 export { VERSION } from './version.js'
 export type { Health, JournalEntry, JournalView, StateDump } from '../schemas/admin.js'
-export type { ClockSet, ClockState, FaultRule, FaultRuleInput, RateLimitSettings } from '../schemas/faults.js'
+export type {
+  ClockSet, ClockState, FaultRule, FaultRuleInput, Latency, RateLimitSettings, RateLimitSettingsUpdate, RolloutSettingsBody as RolloutSettings,
+  RolloutSettingsUpdate
+} from '../schemas/faults.js'
 export type { Fixtures } from '../schemas/fixtures.js'
 export type { CountExpectation, NearMiss, VerifyQuery } from '../schemas/verify.js'
 

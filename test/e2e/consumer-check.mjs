@@ -1,6 +1,8 @@
 // Run by test/e2e/install.sh inside a consumer project that has just installed northflank-mock (its cwd),
 // with the expected version as argument: the package's API and its installed CLI, as a user would use them.
-// Plain JavaScript, no dependencies: the consumer has nothing else installed.
+// Plain JavaScript. With `msw` as second argument, the consumer has also installed msw and the official
+// client, and northflank-mock/msw answers the client on its default host; otherwise the consumer has
+// nothing else installed.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
@@ -11,6 +13,7 @@ import { createInterface } from 'node:readline'
 import { startMock, VERSION } from 'northflank-mock'
 
 const expected = process.argv[2]
+const withMsw = process.argv[3] === 'msw'
 const BIN = join(process.cwd(), 'node_modules', '.bin', 'northflank-mock')
 const AUTH = { authorization: 'Bearer any-token' }
 
@@ -37,6 +40,49 @@ try {
 }
 console.log('   startMock: serves, journals, closes; the inspector page has its script')
 
+// northflank-mock/msw: msw is an optional peer, resolved from where the package really is (as pino-pretty
+// below). Installed: the official client on its default host is answered by the emulator, in process.
+const real = realpathSync(join(process.cwd(), 'node_modules', 'northflank-mock', 'package.json'))
+const resolvable = (name) => {
+  try {
+    createRequire(real).resolve(`${name}/package.json`)
+    return true
+  } catch {
+    return false
+  }
+}
+if (withMsw) {
+  const { setupServer } = await import('msw/node')
+  const { ApiClient, ApiClientInMemoryContextProvider } = await import('@northflank/js-client')
+  const { northflankHandlers } = await import('northflank-mock/msw')
+  const intercepted = await startMock()
+  const server = setupServer(...northflankHandlers(intercepted))
+  server.listen({ onUnhandledRequest: 'error' })
+  try {
+    const contexts = new ApiClientInMemoryContextProvider()
+    await contexts.addContext({ name: 'default-host', token: 'any-token' })
+    const api = new ApiClient(contexts, { throwErrorOnHttpErrorCode: true })
+    const parameters = { projectId: 'default-project', serviceId: 'example-service' }
+    await api.update.service.deployment({ parameters, data: { external: { imagePath: 'nginx:1.27' } } })
+    const read = await api.get.service.deployment({ parameters })
+    assert.equal(read.data.external.imagePath, 'nginx:1.27', 'read back through the official client')
+    const bad = await fetch('https://api.northflank.com/v1/projects/default-project/services/example-service/deployment', {
+      method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{"external":{}}'
+    })
+    assert.equal(bad.status, 400)
+    assert.equal(bad.headers.get('content-type'), 'application/json; charset=utf-8')
+    assert.equal((await bad.json()).error.message, 'body.external.imagePath is required')
+    assert.equal(await intercepted.admin.verify({ method: 'POST', body: { external: { imagePath: 'nginx:1.27' } }, count: { exactly: 1 } }), 1)
+  } finally {
+    server.close()
+    await intercepted.close()
+  }
+  console.log('   northflank-mock/msw: the official client on api.northflank.com is answered by the emulator; a 400 stays one; verify sees the call')
+} else if (!resolvable('msw')) {
+  await assert.rejects(import('northflank-mock/msw'), { code: 'ERR_MODULE_NOT_FOUND', message: /'msw'/ })
+  console.log('   northflank-mock/msw without msw installed: a plain module-not-found naming msw')
+}
+
 // The CLI, through the bin link npm made.
 const version = spawnSync(BIN, ['--version'], { encoding: 'utf8' })
 assert.equal(version.status, 0, version.stderr)
@@ -62,14 +108,7 @@ console.log('   CLI: --version, starts, serves (the inspector page with its scri
 // --log-pretty: pino-pretty is an optional peer, resolved from where the package really is (a path install
 // runs from the linked folder, whose own dev dependencies include it). There, pretty lines; elsewhere, a
 // message that says how to get it, not a stack trace.
-const real = realpathSync(join(process.cwd(), 'node_modules', 'northflank-mock', 'package.json'))
-let hasPretty = true
-try {
-  createRequire(real).resolve('pino-pretty')
-} catch {
-  hasPretty = false
-}
-if (hasPretty) {
+if (resolvable('pino-pretty')) {
   const child = spawn(BIN, ['--log-pretty', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
   try {
     const [first] = await once(createInterface({ input: child.stdout }), 'line')

@@ -9,9 +9,12 @@
 //   state reset before each block. A comment that follows a command, or ends its line, and starts with a
 //   status or a JSON value (`# 201 {"id":"fault-1",…}`) is its expected answer; `…` stands for anything.
 // - ts/js blocks are written to a project of their own, where 'northflank-mock' resolves to this package
-//   (its exports → dist/, built here when stale): a block importing 'tap' runs under this
-//   repository's tap, one importing 'vitest' under vitest, any other with node and tsx, given
-//   NORTHFLANK_MOCK_URL of an emulator with isolation.
+//   (its exports → dist/, built here when stale), and run by the runner they import, as its docs say to
+//   run it: 'tap' under this repository's tap, 'vitest' under vitest, 'node:test' with `node --import tsx
+//   --test`, '@jest/globals' under jest (with the ESM flag its docs give); any other block with node and
+//   tsx, given NORTHFLANK_MOCK_URL of an emulator with isolation.
+// - A block preceded by `<!-- file: NAME -->` (a runner's configuration) is not run: it is written to
+//   that project as NAME, before the examples run there.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -28,7 +31,7 @@ const SHELL = new Set(['sh', 'bash'])
 const CODE = new Set(['ts', 'js'])
 const NOT_EXAMPLES = new Set(['', 'json', 'yaml'])
 
-interface Block { where: string, lang: string, code: string, skip: string | undefined }
+interface Block { where: string, lang: string, code: string, skip: string | undefined, file: string | undefined }
 
 /** The fenced blocks of a Markdown file, dedented, each with the reason it is not run, if it says one. */
 function blocks (file: string): Block[] {
@@ -44,7 +47,8 @@ function blocks (file: string): Block[] {
     let before = start - 1
     while (before >= 0 && (lines[before] as string).trim() === '') before--
     const skip = /^<!-- not run: (.+?) -->$/.exec((lines[before] ?? '').trim())?.[1]
-    found.push({ where: `${file}:${start + 1}`, lang: open[2] as string, code: body.join('\n'), skip })
+    const named = /^<!-- file: ([\w.-]+) -->$/.exec((lines[before] ?? '').trim())?.[1]
+    found.push({ where: `${file}:${start + 1}`, lang: open[2] as string, code: body.join('\n'), skip, file: named })
   }
   return found
 }
@@ -126,6 +130,7 @@ t.test('every fenced block is an example, an output listing or a document, and e
     t.ok(SHELL.has(block.lang) || CODE.has(block.lang) || NOT_EXAMPLES.has(block.lang),
       `${block.where}: \`\`\`${block.lang} is a known kind (${[...SHELL, ...CODE].join(', ')} are run; ${[...NOT_EXAMPLES].map((l) => l === '' ? 'no tag' : l).join(', ')} are not)`)
     if (block.skip !== undefined) t.ok(SHELL.has(block.lang) || CODE.has(block.lang), `${block.where}: only an example is marked not run`)
+    if (block.file !== undefined) t.ok(CODE.has(block.lang), `${block.where}: a file for the examples' project is code`)
   }
   t.ok(examples.some((b) => b.skip === undefined && SHELL.has(b.lang)), 'some shell examples run')
   t.ok(examples.some((b) => b.skip === undefined && CODE.has(b.lang)), 'some code examples run')
@@ -179,13 +184,28 @@ t.test('shell examples: each curl answers as the doc says, never a 5xx, with JSO
 interface Outcome { what: string, code: number | null, signal: NodeJS.Signals | null, output: string }
 
 /**
- * Builds dist/ when stale, writes the code examples inside the repository (where 'northflank-mock' is this
- * package) and runs them: the tap examples in one run of this repository's tap, the vitest ones in one run
- * of vitest, each script with node and tsx. They take longest, so they start before the shell examples.
+ * The test runners, each recognised by what its examples import, and the command that runs their files
+ * in the examples' project, as the runner's own docs say to run it (and as docs/testing.md shows).
  */
-async function runCodeExamples (): Promise<{ build: Outcome, taps: number, vitests: number, outcomes: Outcome[] }> {
+const RUNNERS: Record<string, { imports: RegExp, command: (bin: (name: string) => string, dir: string, files: string[]) => [string, string[]] }> = {
+  tap: { imports: /from 'tap'/, command: (bin, _dir, files) => [bin('tap'), ['--disable-coverage', '--reporter=tap', ...files]] },
+  vitest: { imports: /from 'vitest'/, command: (bin, dir, files) => [bin('vitest'), ['run', '--root', dir, ...files]] },
+  'node:test': { imports: /from 'node:test'/, command: (_bin, _dir, files) => [process.execPath, ['--import', 'tsx', '--test', ...files]] },
+  // Jest runs ES modules with Node's VM modules flag (https://jestjs.io/docs/ecmascript-modules).
+  jest: {
+    imports: /from '@jest\/globals'/,
+    command: (_bin, _dir, files) => [process.execPath, ['--experimental-vm-modules', join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runTestsByPath', ...files]]
+  }
+}
+
+/**
+ * Builds dist/ when stale, writes the code examples inside the repository (where 'northflank-mock' is this
+ * package) and runs them: the examples of each test runner in one run of it, each script with node and
+ * tsx. They take longest, so they start before the shell examples.
+ */
+async function runCodeExamples (): Promise<{ build: Outcome, counts: Record<string, number>, outcomes: Outcome[] }> {
   const build = { what: 'dist/ is built', ...await run(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: ROOT, env: cleanEnv(), timeoutMs: 120_000 }) }
-  if (build.code !== 0) return { build, taps: 0, vitests: 0, outcomes: [] }
+  if (build.code !== 0) return { build, counts: {}, outcomes: [] }
 
   // A project of its own, so that its tap run keeps its .tap/ there: a tap run clears the coverage data
   // of its project, which here would be this run's. Its tap has this repository's plugins, so that the
@@ -200,8 +220,10 @@ async function runCodeExamples (): Promise<{ build: Outcome, taps: number, vites
   const shared = await startMock({ isolation: true, logger: false })
   t.teardown(() => shared.close())
 
-  const files = examples.filter((b) => CODE.has(b.lang) && b.skip === undefined).map((block) => {
-    const kind = /from 'tap'/.test(block.code) ? 'tap' : /from 'vitest'/.test(block.code) ? 'vitest' : 'script'
+  const code = examples.filter((b) => CODE.has(b.lang) && b.skip === undefined)
+  for (const block of code) if (block.file !== undefined) writeFileSync(join(dir, block.file), block.code)
+  const files = code.filter((b) => b.file === undefined).map((block) => {
+    const kind = Object.entries(RUNNERS).find(([, runner]) => runner.imports.test(block.code))?.[0] ?? 'script'
     const file = join(dir, `${block.where.replace(/\W+/g, '-')}${kind === 'script' ? '' : '.test'}.${block.lang}`)
     writeFileSync(file, block.code)
     return { block, kind, file }
@@ -213,23 +235,21 @@ async function runCodeExamples (): Promise<{ build: Outcome, taps: number, vites
     what: `${block.where} (node --import tsx)`,
     ...await run(process.execPath, ['--import', 'tsx', file], { ...opts, env: cleanEnv({ NORTHFLANK_MOCK_URL: shared.url }) })
   }))
-  const taps = where('tap')
-  if (taps.length > 0) {
-    runs.push(run(bin('tap'), ['--disable-coverage', '--reporter=tap', ...taps.map((f) => f.file)], opts)
-      .then((r) => ({ what: `${taps.map((f) => f.block.where).join(', ')} (tap)`, ...r })))
+  const counts: Record<string, number> = {}
+  for (const [name, runner] of Object.entries(RUNNERS)) {
+    const mine = where(name)
+    counts[name] = mine.length
+    if (mine.length === 0) continue
+    const [command, args] = runner.command(bin, dir, mine.map((f) => f.file))
+    runs.push(run(command, args, opts).then((r) => ({ what: `${mine.map((f) => f.block.where).join(', ')} (${name})`, ...r })))
   }
-  const vitests = where('vitest')
-  if (vitests.length > 0) {
-    runs.push(run(bin('vitest'), ['run', '--root', dir, ...vitests.map((f) => f.file)], opts)
-      .then((r) => ({ what: `${vitests.map((f) => f.block.where).join(', ')} (vitest)`, ...r })))
-  }
-  return { build, taps: taps.length, vitests: vitests.length, outcomes: await Promise.all(runs) }
+  return { build, counts, outcomes: await Promise.all(runs) }
 }
 
-t.test('code examples: tap and vitest suites and scripts run as written, importing northflank-mock', async (t) => {
-  const { build, taps, vitests, outcomes } = await codeExamples
+t.test('code examples: the suites of each test runner and the scripts run as written, importing northflank-mock', async (t) => {
+  const { build, counts, outcomes } = await codeExamples
   if (!t.equal(build.code, 0, build.what, { output: build.output })) return
-  t.ok(taps > 0 && vitests > 0, 'the docs have tap and vitest examples')
+  for (const name of Object.keys(RUNNERS)) t.ok((counts[name] ?? 0) > 0, `the docs have ${name} examples`)
   for (const { what, code, signal, output } of outcomes) {
     t.equal(code, 0, `${what} passes`, { signal, output })
   }

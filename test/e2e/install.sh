@@ -3,9 +3,10 @@
 # from a fresh clone of this repository's HEAD: its path, a git+file:// URL of it, and `npm pack`'s tarball.
 # In each consumer, test/e2e/consumer-check.mjs imports startMock and drives it, and runs the installed
 # CLI (--version, a start, --log-pretty without pino-pretty); `npx northflank-mock --version` must print
-# the version. Then, in the clone installed from a path, `npm start` must reuse a current build and
-# rebuild a stale one (a source or a build script changed). Run by .ci/run; uses only the npm registry
-# (through npm's cache when warm).
+# the version. The tarball's consumer also installs msw 2 and the official client, and answers the
+# client's calls on its default host through northflank-mock/msw. Then, in the clone installed from a path,
+# `npm start` must reuse a current build and rebuild a stale one (a source or a build script changed). Run
+# by .ci/run; uses only the npm registry (through npm's cache when warm).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,7 +29,10 @@ consumer () {
 verify () {
   (
     cd "$work/$1"
-    node "$check" "$version"
+    # A copy in the consumer: run from this repository, its imports of 'northflank-mock' would resolve to
+    # the repository itself (a package may import itself by name), not to what was installed.
+    cp "$check" consumer-check.mjs
+    node consumer-check.mjs "$version" "${2:-}"
     out=$(npx --no-install northflank-mock --version)
     [ "$out" = "$version" ] || fail "$1: npx northflank-mock --version printed '$out', expected '$version'"
     echo "   npx northflank-mock --version: $out"
@@ -73,7 +77,9 @@ step "install npm pack's tarball"
 tarball=$(cd "$work/clone" && npm pack --silent --pack-destination "$work" | tail -n 1)
 [ -f "$work/$tarball" ] || fail "npm pack made no $tarball"
 listing=$(tar -tzf "$work/$tarball")
-grep -qx 'package/dist/src/server.js' <<<"$listing" || fail 'the tarball lacks dist/src/server.js'
+for file in server.js msw.js msw.d.ts testcontainers.js; do
+  grep -qx "package/dist/src/$file" <<<"$listing" || fail "the tarball lacks dist/src/$file"
+done
 ! grep -q '^package/\(src\|scripts\|node_modules\|test\)/' <<<"$listing" || fail 'the tarball holds sources, build scripts, tests or node_modules'
 echo "   $tarball: $(wc -l <<<"$listing") files, $(du -k "$work/$tarball" | cut -f1) KiB"
 consumer by-tarball
@@ -84,7 +90,10 @@ while read -r name; do
   grep -qF "package: '$name'" "$repo/README.md" || fail "npm warned EBADENGINE for $name, which the README does not explain"
   echo "   npm warned EBADENGINE for $name, which the README explains"
 done < <(sed -n "s/^npm warn EBADENGINE *package: '\([^']*\)',\$/\1/p" "$work/by-tarball.err")
-verify by-tarball
+# Then what a test suite adds beside it: msw 2 and the official client.
+js_client=$(node -p "require('$repo/package.json').devDependencies['@northflank/js-client']")
+(cd "$work/by-tarball" && timed npm install --save-dev "${npm_flags[@]}" 'msw@^2' "@northflank/js-client@$js_client")
+verify by-tarball msw
 
 step 'npm start in the clone: a current build is reused, a stale one rebuilt'
 (

@@ -8,7 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ErrorEnvelopeSchema } from '../../../schemas/error.js'
 import {
   ClockAdvanceSchema, ClockSchema, ClockSetSchema, FaultRuleIdParamsSchema, FaultRuleInputSchema, FaultRuleListSchema,
-  FaultRuleSchema, LatencySchema, RateLimitSettingsSchema, RolloutSettingsSchema, type ClockState
+  FaultRuleSchema, LatencySchema, RateLimitSettingsSchema, RateLimitSettingsUpdateSchema, RolloutSettingsSchema, RolloutSettingsUpdateSchema,
+  type ClockState
 } from '../../../schemas/faults.js'
 import type { Emulator } from '../../domain/emulator.js'
 import { Errors } from '../../errors.js'
@@ -169,12 +170,12 @@ export function controlRoutes (app: FastifyInstance, emulator: Emulator): void {
       tags,
       operationId: 'MockSetRollout',
       summary: 'Set rollout step durations',
-      description: 'For updates accepted from now on; rollouts already started keep theirs.',
-      body: RolloutSettingsSchema,
+      description: 'For updates accepted from now on; rollouts already started keep theirs. A duration left out keeps its value.',
+      body: RolloutSettingsUpdateSchema,
       response: { 200: RolloutSettingsSchema, ...errors }
     }
   }, async (request) => {
-    controls.rollout = { ...request.body }
+    controls.rollout = { ...controls.rollout, ...request.body }
     return { ...controls.rollout }
   })
 
@@ -193,12 +194,12 @@ export function controlRoutes (app: FastifyInstance, emulator: Emulator): void {
       tags,
       operationId: 'MockSetRateLimit',
       summary: 'Set rate limits',
-      description: 'Counts so far are kept; a reset starts them afresh.',
-      body: RateLimitSettingsSchema,
+      description: 'Counts so far are kept; a reset starts them afresh. A setting left out keeps its value.',
+      body: RateLimitSettingsUpdateSchema,
       response: { 200: RateLimitSettingsSchema, ...errors }
     }
   }, async (request) => {
-    controls.rateLimit = { ...request.body }
+    controls.rateLimit = { ...controls.rateLimit, ...request.body }
     return { ...controls.rateLimit }
   })
 }

@@ -129,7 +129,13 @@ t.test('rollout: read and set the step durations', async (t) => {
   t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 0, inProgressMs: 10 })
   t.strictSame((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1, inProgressMs: 2 })).json(), { pendingMs: 1, inProgressMs: 2 })
   t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 1, inProgressMs: 2 })
-  t.equal((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1 })).statusCode, 400, 'both durations are required')
+  t.strictSame((await admin(app, 'PUT', '/_mock/rollout', { inProgressMs: 30 })).json(), { pendingMs: 1, inProgressMs: 30 }, 'one duration alone: the other stays')
+  t.strictSame((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 7 })).json(), { pendingMs: 7, inProgressMs: 30 })
+  const empty = await admin(app, 'PUT', '/_mock/rollout', {})
+  t.equal(empty.statusCode, 400, 'an empty body changes nothing: refused')
+  t.equal(empty.json().error.message, 'body must have at least 1 key of: pendingMs, inProgressMs')
+  t.equal((await admin(app, 'PUT', '/_mock/rollout', { pendingMs: 1, inProgress: 2 })).statusCode, 400, 'an unknown key')
+  t.strictSame((await admin(app, 'GET', '/_mock/rollout')).json(), { pendingMs: 7, inProgressMs: 30 })
 })
 
 t.test('rate limit: Northflank\'s 1000 per hour, not enforced, by default; settable', async (t) => {
@@ -139,6 +145,11 @@ t.test('rate limit: Northflank\'s 1000 per hour, not enforced, by default; setta
   t.strictSame(res.json(), { enforce: true, max: 5, windowSeconds: 60 })
   t.strictSame((await admin(app, 'GET', '/_mock/rate-limit')).json(), { enforce: true, max: 5, windowSeconds: 60 })
   t.equal((await admin(app, 'PUT', '/_mock/rate-limit', { enforce: true, max: 0, windowSeconds: 60 })).statusCode, 400)
+  t.strictSame((await admin(app, 'PUT', '/_mock/rate-limit', { max: 3 })).json(), { enforce: true, max: 3, windowSeconds: 60 }, 'one setting alone: the others stay')
+  t.strictSame((await admin(app, 'PUT', '/_mock/rate-limit', { enforce: false })).json(), { enforce: false, max: 3, windowSeconds: 60 })
+  const empty = await admin(app, 'PUT', '/_mock/rate-limit', {})
+  t.equal(empty.statusCode, 400)
+  t.equal(empty.json().error.message, 'body must have at least 1 key of: enforce, max, windowSeconds')
 })
 
 t.test('reset puts every behaviour setting back as built, fixture rules with fresh counts', async (t) => {
