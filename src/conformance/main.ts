@@ -22,13 +22,16 @@ const PROCESS_IO: Io = {
 
 /** Runs the command; resolves with its exit code. */
 export async function conformanceMain (argv: string[], env: Record<string, string | undefined>, io: Io = PROCESS_IO): Promise<number> {
-  const fail = (message: string, token = ''): void => io.err(`northflank-mock conformance: ${scrub(message, token)}`)
+  const fail = (message: string, token: string): void => io.err(`northflank-mock conformance: ${scrub(message, token)}`)
   let options: ReturnType<typeof parseConformanceArgs>
   try {
     options = parseConformanceArgs(argv, env)
   } catch (err) {
-    // A UsageError is all parseConformanceArgs throws.
-    fail(`${(err as UsageError).message} (northflank-mock conformance --help lists the options)`)
+    // A UsageError is all parseConformanceArgs throws. It may quote a value given in the wrong place, so
+    // whatever could be the token is scrubbed from it too.
+    const given = [env.NORTHFLANK_TOKEN, ...argv.flatMap((arg, i) => arg === '--token' ? [argv[i + 1]] : arg.startsWith('--token=') ? [arg.slice(8)] : [])]
+    const message = given.reduce((text: string, token) => scrub(text, token ?? ''), (err as UsageError).message)
+    fail(`${message} (northflank-mock conformance --help lists the options)`, '')
     return 2
   }
   if (options === 'help') {

@@ -94,6 +94,14 @@ t.test('a refused token, a usage error and a report that cannot be written: exit
   t.strictSame(await main(['--project', 'shop']), {
     code: 2, stdout: '', stderr: 'northflank-mock conformance: --service ID is required (northflank-mock conformance --help lists the options)\n'
   })
+  const misplaced = await main(['--project', 'shop', '--service', 'web', '--token', 'tok-1', '--target', 'tok-1'])
+  t.equal(misplaced.stderr, 'northflank-mock conformance: --target "[token]" is not a URL (northflank-mock conformance --help lists the options)\n',
+    'a token given where a URL goes is not repeated')
+  t.equal((await main(['--project', 'shop', '--service', 'web', '--token=tok-2', '--target', 'tok-2'])).stderr.includes('tok-2'), false)
+  t.equal((await main(['--project', 'shop', '--service', 'web', '--target', TOKEN])).stderr.includes(TOKEN), false, 'nor the one from NORTHFLANK_TOKEN')
+  // Node's words for a flag without its value, which vary with its version.
+  t.matchStrict((await main(['--project', 'shop', '--service', 'web', '--target', 'x', '--token'])).stderr,
+    /^northflank-mock conformance: Option '--token[^']*' argument missing.* \(northflank-mock conformance --help lists the options\)\n$/)
   const target = await emulatorTarget(t)
   const unwritable = await main(['--project', 'shop', '--service', 'web', '--target', target.stand.url, '--report', '/nonexistent-dir/r.json'])
   t.equal(unwritable.code, 2)
