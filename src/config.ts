@@ -131,6 +131,8 @@ export function listenError (err: unknown, port: number, host: string): unknown 
       return new ConfigError(`no permission to listen on port ${port} (EACCES; ports below 1024 need privileges): ${otherPort}`)
     case 'EADDRNOTAVAIL':
       return new ConfigError(`cannot listen on ${host}: not an address of this machine (EADDRNOTAVAIL); ${otherHost}`)
+    case 'EINVAL': // an address no socket can listen on, such as a link-local one without its interface (fe80::1)
+      return new ConfigError(`cannot listen on ${host}: not an address to listen on (EINVAL); ${otherHost}`)
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new ConfigError(`cannot listen on ${JSON.stringify(host)}: the host name does not resolve (${code}); ${otherHost}`)

@@ -82,6 +82,9 @@ t.test('a failed listen that is the user\'s to fix is one line naming the flag a
   t.equal(message('EADDRNOTAVAIL', 8080, '192.0.2.1'),
     'cannot listen on 192.0.2.1: not an address of this machine (EADDRNOTAVAIL); ' +
     'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
+  t.equal(message('EINVAL', 8080, 'fe80::1'),
+    'cannot listen on fe80::1: not an address to listen on (EINVAL); ' +
+    'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
   t.equal(message('ENOTFOUND', 8080, 'no-such-host.invalid'),
     'cannot listen on "no-such-host.invalid": the host name does not resolve (ENOTFOUND); ' +
     'choose another with --host / HOST (127.0.0.1: this machine only; 0.0.0.0: every interface)')
