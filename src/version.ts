@@ -14,3 +14,6 @@ export function packageVersion (from: string): string {
 }
 
 export const VERSION = packageVersion(import.meta.url)
+
+/** The header every answer carries, with VERSION as its value: which emulator, and which version of it, answered. */
+export const NAME_HEADER = 'x-northflank-mock'
