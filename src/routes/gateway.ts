@@ -57,6 +57,10 @@ function headerBytes (raw: string[]): number {
 export function gateway (app: FastifyInstance, emulator: Emulator): void {
   const controls = emulator.controls
   const journaling = emulator.journalSize > 0
+  // The last token's rate-limit key, reused while the same token comes back (a test suite's usual traffic):
+  // the limiter's Map then finds a string whose hash it already knows, instead of hashing a new one.
+  let lastToken: string | undefined
+  let lastTokenKey = ''
 
   app.addHook('onRequest', function gatewayIn (request, reply, done) {
     reply.header(NAME_HEADER, VERSION)
@@ -67,7 +71,14 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
     const { max, windowSeconds, enforce } = controls.rateLimit
     const authorization = request.headers.authorization
     const token = bearerOf(authorization)
-    const count = controls.limiter.hit(token === undefined ? rateLimitKey(authorization, request.ip) : tokenKey(token), max, windowSeconds)
+    let key: string
+    if (token === undefined) key = rateLimitKey(authorization, request.ip)
+    else if (token === lastToken) key = lastTokenKey
+    else {
+      key = lastTokenKey = tokenKey(token)
+      lastToken = token
+    }
+    const count = controls.limiter.hit(key, max, windowSeconds)
     reply.header('x-ratelimit-limit', count.limit)
     reply.header('x-ratelimit-remaining', count.remaining)
     reply.header('x-ratelimit-reset', count.resetSeconds)

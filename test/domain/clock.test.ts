@@ -71,8 +71,8 @@ t.test('isoTime writes every instant as toISOString does', async (t) => {
     -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 1.5, -0.5, 8.64e15, -8.64e15
   ]
   for (const ms of fixed) t.equal(isoTime(ms), new Date(ms).toISOString(), String(ms))
-  // Any instant, and runs of instants on one day and across midnight, as the day's text is kept between calls.
-  const failure = fc.check(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 - 86_400_000 }), fc.integer({ min: 0, max: 86_400_000 }), (ms, step) =>
+  // Any instant, then one a little later, in the same second or the next, as the second's text is kept between calls.
+  const failure = fc.check(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 - 2000 }), fc.integer({ min: 0, max: 2000 }), (ms, step) =>
     isoTime(ms) === new Date(ms).toISOString() && isoTime(ms + step) === new Date(ms + step).toISOString()
   ), { numRuns: 5000 })
   t.equal(failure.failed, false, fc.defaultReportMessage(failure) ?? '')
