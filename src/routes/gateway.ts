@@ -150,7 +150,7 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
 
   if (!journaling) return
 
-  /** Where a request that skipped the auth hook is journaled: its token's namespace, if it has one. */
+  /** Where a request that never reached the token check is journaled: its token's namespace, if it has one. */
   function namespaceOf (request: FastifyRequest): Namespace {
     return request.mockNamespace ?? emulator.existingNamespace(bearerOf(request.headers.authorization)) ?? emulator.base
   }
