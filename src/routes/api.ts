@@ -43,7 +43,7 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
         tags: ['Auth'],
         response: { 200: EmptyDataSchema, ...ErrorResponses(UNAUTHORIZED) }
       }
-    }, async () => ({ data: {} }))
+    }, () => ({ data: {} }))
 
     // Inferred: a known path with another method answers 405 with Allow, rather than a bare 404. A PATCH of
     // a job is Northflank's (not emulated) "Patch job", which the 405 names.
