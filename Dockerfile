@@ -5,13 +5,6 @@
 # active LTS (https://nodejs.org/en/about/previous-releases).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- deps: production dependencies only ------------------------------------------------------------
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-# No runtime dependency needs an install script.
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
-
 # --- build: TypeScript → dist/, with dev dependencies ---------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -22,25 +15,26 @@ COPY tsconfig.json ./
 COPY schemas ./schemas
 COPY src ./src
 COPY scripts ./scripts
-# Declarations and source maps point at sources the runtime image does not hold: drop them.
-RUN npm run build \
- && find dist -name '*.d.ts' -delete \
- && find dist -name '*.map' -delete
+RUN npm run build
 
-# --- runtime: production dependencies and compiled output only -------------------------------------
-# Copying node_modules from `deps` keeps npm's cache and the lockfile out of the image's layers.
+# --- runtime: the bundled server, and nothing else -------------------------------------------------
+# dist/src/server.js and its chunks hold the server with every dependency inlined (scripts/build.mjs),
+# the inspector's script among the chunks: no node_modules. pino-pretty, an optional peer that only
+# --log-pretty loads, is left out: the container logs JSON lines (docs/docker.md).
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     LOG_LEVEL=info
 WORKDIR /app
-# package.json sits two levels above dist/src/version.js, where src/version.ts looks for it.
+# package.json makes dist/ ES modules ("type": "module") and gives the version (src/version.ts looks for
+# it two levels above dist/src/).
 COPY package.json ./
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/src/server.js ./dist/src/server.js
+COPY --from=build /app/dist/src/server-chunks ./dist/src/server-chunks
 COPY docker/healthcheck.sh ./healthcheck.sh
-# Files stay root-owned, read-only to the process: it writes nothing to disk.
+# Files stay root-owned, read-only to the process: it writes nothing to disk (a --state-file goes to a
+# volume, or /tmp).
 USER node
 EXPOSE 8080
 # docker/healthcheck.sh: bash asks GET /_mock/health on $PORT (no curl or wget, no Node process per

@@ -18,14 +18,14 @@ import { SERIALIZER_AJV_OPTIONS } from './ajv.js'
 import { drainOversizedBodies, type DrainLimits } from './body-drain.js'
 import { ApiError, envelope, Errors, toApiError } from './errors.js'
 import { parseJson } from './json.js'
-import { OneLinePerRequest } from './log.js'
+import { OneLinePerRequest, requestLogger } from './log.js'
 import type { KnownRoute } from './route-hints.js'
 import { openapiOptions, openapiRoutes } from './openapi.js'
 import { adminPlugin } from './routes/admin/index.js'
 import { apiPlugin } from './routes/api.js'
 import { lazySerializers } from './serialization.js'
 import { validatorCompiler } from './validation.js'
-import { VERSION } from './version.js'
+import { NAME_HEADER, VERSION } from './version.js'
 
 export interface AppOptions {
   /**
@@ -78,8 +78,6 @@ declare module 'fastify' {
   }
 }
 
-const NAME_HEADER = 'x-northflank-mock'
-
 /** Response serializers, compiled on first use and shared by every app of the process (src/serialization.ts). */
 const SERIALIZERS = lazySerializers()
 
@@ -117,6 +115,9 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   const app = Fastify({
     logger: options.logger ?? false,
     logController: new OneLinePerRequest(),
+    // A request's logger is made when something logs through it (src/log.ts); without a logger, Fastify's
+    // own stand-in costs nothing and needs no factory.
+    ...(options.logger === undefined || options.logger === false ? {} : { childLoggerFactory: requestLogger }),
     genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimit ?? 1048576,
     // HEAD only where a client may use it, the API's reads (src/routes/api.ts): every route costs start-up.
@@ -175,11 +176,6 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
     parseJson(request, text, done)
   })
 
-  // Callback style: an async hook costs a promise and a microtask per request.
-  app.addHook('onRequest', function name (_request, reply, done) {
-    reply.header(NAME_HEADER, VERSION)
-    done()
-  })
   // A body over the limit fails in any context: read the rest of it before the 413 goes out.
   drainOversizedBodies(app, options.oversizedBody)
   app.setErrorHandler((err, request, reply) => {
@@ -197,17 +193,27 @@ export async function buildApp (options: AppOptions = {}): Promise<FastifyInstan
   })
   // Before the routes: it collects each one as it is added.
   await app.register(swagger, openapiOptions)
-  // The emulated API, with its gateway (rate limits, faults, journal) and the 404 of every other path.
+  // The emulated API, with its gateway (the name header, rate limits, faults, token checks, journal) and
+  // the 404 of every other path.
   await app.register(apiPlugin(emulator, routes))
-  // The control plane, with its own guard and 404.
-  await app.register(adminPlugin, {
-    prefix: '/_mock',
-    emulator,
-    adminToken: options.adminToken,
-    allowedHosts: options.allowedHosts ?? [],
-    routes,
-    streamHeartbeatMs: options.streamHeartbeatMs
-  })
-  openapiRoutes(app)
+  // The rest, in a context of its own: the name header's hook runs for these and not again for the API,
+  // whose gateway sets it in its own hook (src/routes/gateway.ts says why hooks are few there).
+  await app.register(Object.assign(async function rest (scope: FastifyInstance): Promise<void> {
+    // Callback style: an async hook costs a promise and a microtask per request.
+    scope.addHook('onRequest', function name (_request, reply, done) {
+      reply.header(NAME_HEADER, VERSION)
+      done()
+    })
+    // The control plane, with its own guard and 404.
+    await scope.register(adminPlugin, {
+      prefix: '/_mock',
+      emulator,
+      adminToken: options.adminToken,
+      allowedHosts: options.allowedHosts ?? [],
+      routes,
+      streamHeartbeatMs: options.streamHeartbeatMs
+    })
+    openapiRoutes(scope)
+  }, { [Symbol.for('fastify.display-name')]: 'northflank-mock-rest' }))
   return app
 }

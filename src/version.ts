@@ -20,3 +20,6 @@ export const VERSION = packageVersion(import.meta.url)
  * Testcontainers module starts by default, so that it runs the emulator of the package that starts it.
  */
 export const IMAGE = `northflank-mock:${VERSION}`
+
+/** The header every answer carries, with VERSION as its value: which emulator, and which version of it, answered. */
+export const NAME_HEADER = 'x-northflank-mock'

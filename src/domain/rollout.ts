@@ -9,6 +9,7 @@
 import type { Static } from '@sinclair/typebox'
 import type { RolloutStateSchema } from '../../schemas/faults.js'
 import type { DeploymentStatus, RolloutStatus } from '../../schemas/service.js'
+import { isoTime } from './clock.js'
 
 /** How long a rollout stays in each step, in milliseconds; zero skips the step. */
 export interface RolloutSettings {
@@ -35,14 +36,10 @@ export interface RolloutPlan extends RolloutSettings {
 export type Rollout = Static<typeof RolloutStateSchema>
 
 export function startRollout (plan: RolloutPlan, now: Date, deployedSHA: string | undefined, waitingForBuild: boolean): Rollout {
-  return {
-    startedAt: now.toISOString(),
-    pendingMs: plan.pendingMs,
-    inProgressMs: plan.inProgressMs,
-    outcome: plan.outcome,
-    ...(deployedSHA === undefined ? {} : { deployedSHA }),
-    ...(waitingForBuild ? { waitingForBuild } : {})
-  }
+  const rollout: Rollout = { startedAt: isoTime(now.getTime()), pendingMs: plan.pendingMs, inProgressMs: plan.inProgressMs, outcome: plan.outcome }
+  if (deployedSHA !== undefined) rollout.deployedSHA = deployedSHA
+  if (waitingForBuild) rollout.waitingForBuild = true
+  return rollout
 }
 
 /**
@@ -62,5 +59,5 @@ export function rolloutStatus (rollout: Rollout, now: Date): DeploymentStatus {
 }
 
 function step (status: RolloutStatus, at: number): DeploymentStatus {
-  return { status, reason: 'DEPLOYING', lastTransitionTime: new Date(at).toISOString() }
+  return { status, reason: 'DEPLOYING', lastTransitionTime: isoTime(at) }
 }

@@ -1,15 +1,14 @@
 /**
  * The emulated Northflank API, as one plugin: the service and job routes (src/routes/services.ts,
  * src/routes/jobs.ts), each under its project path and its team alias (docs/northflank-contract.md), the
- * token check the CLI uses, the gateway in front of them (rate limits, faults, latency, journal:
- * src/routes/gateway.ts), the 405 of a known path asked with another method, and the 404 for every path that
- * is not the control plane's. Thin: auth, then a domain function, then `{"data": …}`.
+ * token check the CLI uses, the gateway in front of them (rate limits, faults, latency, the routes' token
+ * checks, journal: src/routes/gateway.ts), the 405 of a known path asked with another method, and the 404
+ * for every path that is not the control plane's. Thin: auth, then a domain function, then `{"data": …}`.
  */
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ErrorResponses } from '../../schemas/error.js'
 import { EmptyDataSchema } from '../../schemas/service.js'
-import { authorize, bearerToken } from '../domain/auth.js'
 import type { Emulator } from '../domain/emulator.js'
 import { Errors } from '../errors.js'
 import { closestRoutes, notEmulatedEndpoint, type KnownRoute } from '../route-hints.js'
@@ -26,24 +25,10 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
     gateway(app, emulator)
 
     /**
-     * A route's token check: before the body is even read, so an unauthenticated client learns nothing
-     * about its body. Isolation: a token's namespace is made only once the token is accepted, so made-up
-     * tokens cost nothing. `config.auth` also tells the OpenAPI document that the route needs a token.
+     * A route that needs a token, and which permission: the gateway's hook checks it (src/routes/gateway.ts).
+     * `config.auth` also tells the OpenAPI document that the route needs a token.
      */
-    const authed: Authed = (permission) => ({
-      config: { auth: { permission } },
-      onRequest: function auth (request, _reply, done) {
-        try {
-          const token = bearerToken(request.headers.authorization)
-          const existing = emulator.existingNamespace(token)
-          authorize((existing ?? emulator.base).state, token, permission, (request.params as { projectId?: string }).projectId)
-          request.mockNamespace = existing ?? emulator.namespaceFor(token)
-        } catch (err) {
-          return done(err as Error)
-        }
-        done()
-      }
-    })
+    const authed: Authed = (permission) => ({ config: { auth: { permission } } })
 
     serviceRoutes(api, emulator, authed)
     jobRoutes(api, emulator, authed)
@@ -58,7 +43,7 @@ export function apiPlugin (emulator: Emulator, routes: KnownRoute[]) {
         tags: ['Auth'],
         response: { 200: EmptyDataSchema, ...ErrorResponses(UNAUTHORIZED) }
       }
-    }, async () => ({ data: {} }))
+    }, () => ({ data: {} }))
 
     // Inferred: a known path with another method answers 405 with Allow, rather than a bare 404. A PATCH of
     // a job is Northflank's (not emulated) "Patch job", which the 405 names.

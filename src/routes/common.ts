@@ -1,9 +1,9 @@
 /**
  * What the emulated API's route modules (src/routes/services.ts, src/routes/jobs.ts) share: the route
- * config the API plugin reads, the token check it hands them, the request's namespace, and what each error
- * status means (every error status is inferred: see docs/fidelity.md).
+ * config the gateway reads, the helper that marks a route as needing a token, the request's namespace, and
+ * what each error status means (every error status is inferred: see docs/fidelity.md).
  */
-import type { FastifyRequest, onRequestHookHandler } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { Namespace } from '../domain/emulator.js'
 
 declare module 'fastify' {
@@ -15,10 +15,10 @@ declare module 'fastify' {
   }
 }
 
-/** A route's token check and the config that says the route needs one (src/routes/api.ts makes it). */
-export type Authed = (permission?: string) => { config: { auth: { permission?: string } }, onRequest: onRequestHookHandler }
+/** The config that says a route needs a token, and which permission (src/routes/api.ts makes it; the gateway checks it). */
+export type Authed = (permission?: string) => { config: { auth: { permission?: string } } }
 
-/** The request's namespace: every route with `authed` has it set by the auth hook. */
+/** The request's namespace: every route with `authed` has it set by the gateway's token check. */
 export function namespaceOf (request: FastifyRequest): Namespace {
   return request.mockNamespace as Namespace
 }

@@ -1,24 +1,28 @@
 /**
- * What stands in front of the emulated API, as a gateway would: rate-limit headers (and 429s when
- * enforced), fault rules, latency and the `Prefer` header, and the journal. `gateway(app)` installs its
- * hooks in the API plugin's encapsulation context, so they run for exactly the routes registered there
- * and for that plugin's 404, and never for /_mock (the admin plugin) or the OpenAPI document: which
- * plugin the router matched decides, never the URL's text (docs/control-plane.md, "What counts as API
- * traffic").
+ * What stands in front of the emulated API, as a gateway would: the name header, rate-limit headers (and
+ * 429s when enforced), fault rules, latency and the `Prefer` header, the route's token check, and the
+ * journal. `gateway(app)` installs its hooks in the API plugin's encapsulation context, so they run for
+ * exactly the routes registered there and for that plugin's 404, and never for /_mock (the admin plugin)
+ * or the OpenAPI document: which plugin the router matched decides, never the URL's text
+ * (docs/control-plane.md, "What counts as API traffic").
  *
- * The hot path pays for what is switched on: with no fault rule, no latency and no Prefer header, a
- * request costs one property check for all three, a rate-limit count and a journal append; nothing is
- * async unless a delay or a fault is actually applied.
+ * The hot path pays for what is switched on, and for as few Fastify hooks as can carry it: one onRequest
+ * hook does all of the above but the journal, and one onSend hook appends to the journal (Fastify runs
+ * each hook through a chain of callbacks, which cost more than the work of most of them:
+ * docs/performance.md). With no fault rule, no latency and no Prefer header, a request costs one property
+ * check for all three, a rate-limit count, the token check and a journal append; nothing is async unless
+ * a delay or a fault is actually applied.
  */
 import { performance } from 'node:perf_hooks'
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import { bearerOf } from '../domain/auth.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { authorize, bearerOf, bearerToken } from '../domain/auth.js'
 import type { Emulator, Namespace } from '../domain/emulator.js'
 import { MAX_DELAY_MS, type RequestFacts } from '../domain/faults.js'
 import { parsePrefer, type PreferFault } from '../domain/prefer.js'
-import { rateLimitKey } from '../domain/rate-limit.js'
+import { rateLimitKey, tokenKey } from '../domain/rate-limit.js'
 import { requestPath } from '../domain/request-path.js'
 import { Errors } from '../errors.js'
+import { NAME_HEADER, VERSION } from '../version.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,24 +59,60 @@ function headerBytes (raw: string[]): number {
 export function gateway (app: FastifyInstance, emulator: Emulator): void {
   const controls = emulator.controls
   const journaling = emulator.journalSize > 0
+  // The last token's rate-limit key, reused while the same token comes back (a test suite's usual traffic):
+  // the limiter's Map then finds a string whose hash it already knows, instead of hashing a new one.
+  let lastToken: string | undefined
+  let lastTokenKey = ''
 
   app.addHook('onRequest', function gatewayIn (request, reply, done) {
+    reply.header(NAME_HEADER, VERSION)
     if (journaling) request.mockStart = performance.now()
 
-    // Counted always, so the headers are always sent; answered with a 429 only when enforced.
+    // Counted always, so the headers are always sent; answered with a 429 only when enforced. The client's
+    // address is looked up only for a request without a usable token.
     const { max, windowSeconds, enforce } = controls.rateLimit
-    const count = controls.limiter.hit(rateLimitKey(request.headers.authorization, request.ip), max, windowSeconds)
+    const authorization = request.headers.authorization
+    const token = bearerOf(authorization)
+    let key: string
+    if (token === undefined) key = rateLimitKey(authorization, request.ip)
+    else if (token === lastToken) key = lastTokenKey
+    else {
+      key = lastTokenKey = tokenKey(token)
+      lastToken = token
+    }
+    const count = controls.limiter.hit(key, max, windowSeconds)
     reply.header('x-ratelimit-limit', count.limit)
     reply.header('x-ratelimit-remaining', count.remaining)
     reply.header('x-ratelimit-reset', count.resetSeconds)
     if (count.exceeded && enforce) return done(Errors.rateLimited(count.limit, count.resetSeconds))
 
-    if (!controls.engaged && request.headers.prefer === undefined) return done()
-    behave(request, reply, done)
+    if (!controls.engaged && request.headers.prefer === undefined) return done(admit(request, token))
+    behave(request, reply, (err) => done(err ?? admit(request, token)))
   })
 
+  /**
+   * The route's token check (`config.auth`, set by `authed` in src/routes/api.ts), last, as its own hook
+   * was: before the body is even read, so an unauthenticated client learns nothing about its body.
+   * Isolation: a token's namespace is made only once the token is accepted, so made-up tokens cost
+   * nothing. Returns the error to answer with, if any.
+   */
+  function admit (request: FastifyRequest, token: string | undefined): Error | undefined {
+    const auth = request.routeOptions.config.auth
+    if (auth === undefined) return undefined
+    try {
+      // The header's own 401 (missing, malformed) when it holds no token.
+      const accepted = token ?? bearerToken(request.headers.authorization)
+      const existing = emulator.existingNamespace(accepted)
+      authorize((existing ?? emulator.base).state, accepted, auth.permission, (request.params as { projectId?: string }).projectId)
+      request.mockNamespace = existing ?? emulator.namespaceFor(accepted)
+    } catch (err) {
+      return err as Error
+    }
+    return undefined
+  }
+
   /** Fault rules, latency and Prefer: only when one of them is set. */
-  function behave (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  function behave (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const header = request.headers.prefer
     let prefer: PreferFault | undefined
     try {
@@ -112,7 +152,7 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
 
   if (!journaling) return
 
-  /** Where a request that skipped the auth hook is journaled: its token's namespace, if it has one. */
+  /** Where a request that never reached the token check is journaled: its token's namespace, if it has one. */
   function namespaceOf (request: FastifyRequest): Namespace {
     return request.mockNamespace ?? emulator.existingNamespace(bearerOf(request.headers.authorization)) ?? emulator.base
   }

@@ -49,7 +49,7 @@ export function jobRoutes (api: FastifyInstance, emulator: Emulator, authed: Aut
         body: UpdateJobDeploymentBodySchema,
         response: { 200: EmptyDataSchema, ...UPDATE_RESPONSES }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, jobId } = request.params
       emulator.updateJob(namespaceOf(request), projectId, jobId, request.body)
       return { data: {} }
@@ -66,7 +66,7 @@ export function jobRoutes (api: FastifyInstance, emulator: Emulator, authed: Aut
         params,
         response: { 200: JobDeploymentReadResponse, ...ErrorResponses(READ_ERRORS) }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, jobId } = request.params
       return { data: readJobDeployment(namespaceOf(request).state, projectId, jobId) }
     })
@@ -82,7 +82,7 @@ export function jobRoutes (api: FastifyInstance, emulator: Emulator, authed: Aut
         params,
         response: { 200: JobReadResponse, ...ErrorResponses(READ_ERRORS) }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, jobId } = request.params
       return { data: readJob(namespaceOf(request).state, projectId, jobId) }
     })

@@ -33,6 +33,10 @@ const UPDATE_RESPONSES = ErrorResponses({
 const DeploymentReadResponse = DataEnvelope(DeploymentReadSchema)
 const ServiceReadResponse = DataEnvelope(ServiceReadSchema)
 
+/**
+ * The handlers are synchronous, as those of src/routes/jobs.ts: Fastify sends a returned value at once,
+ * where an async handler costs a promise and a turn of the microtask queue per request (docs/performance.md).
+ */
 export function serviceRoutes (api: FastifyInstance, emulator: Emulator, authed: Authed): void {
   const routes = api.withTypeProvider<TypeBoxTypeProvider>()
   const tags = ['Services']
@@ -49,7 +53,7 @@ export function serviceRoutes (api: FastifyInstance, emulator: Emulator, authed:
         body: UpdateDeploymentBodySchema,
         response: { 200: EmptyDataSchema, ...UPDATE_RESPONSES }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, serviceId } = request.params
       emulator.update(namespaceOf(request), projectId, serviceId, request.body, () => requestFacts(request))
       return { data: {} }
@@ -66,7 +70,7 @@ export function serviceRoutes (api: FastifyInstance, emulator: Emulator, authed:
         params,
         response: { 200: DeploymentReadResponse, ...DEPLOYMENT_READ_RESPONSES }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, serviceId } = request.params
       return { data: readDeployment(namespaceOf(request).state, projectId, serviceId) }
     })
@@ -82,7 +86,7 @@ export function serviceRoutes (api: FastifyInstance, emulator: Emulator, authed:
         params,
         response: { 200: ServiceReadResponse, ...ErrorResponses(READ_ERRORS) }
       }
-    }, async (request) => {
+    }, (request) => {
       const { projectId, serviceId } = request.params
       return { data: readService(namespaceOf(request).state, projectId, serviceId, emulator.clock.now()) }
     })

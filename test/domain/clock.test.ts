@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import t from 'tap'
-import { ControlledClock, ManualClock } from '../../src/domain/clock.js'
+import { ControlledClock, isoTime, ManualClock } from '../../src/domain/clock.js'
 
 const T0 = new Date('2026-06-01T00:00:00Z')
 
@@ -62,4 +63,17 @@ t.test('millis reads the same time as now, in every mode', async (t) => {
   clock.setManual(new Date(5))
   t.equal(clock.millis(), 5)
   t.equal(clock.now().getTime(), 5)
+})
+
+t.test('isoTime writes every instant as toISOString does', async (t) => {
+  const fixed = [
+    0, -1, 1, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2026, 11, 7, 3, 18, 0, 123), Date.UTC(2028, 1, 29, 23, 59, 59, 999),
+    -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 1.5, -0.5, 8.64e15, -8.64e15
+  ]
+  for (const ms of fixed) t.equal(isoTime(ms), new Date(ms).toISOString(), String(ms))
+  // Any instant, then one a little later, in the same second or the next, as the second's text is kept between calls.
+  const failure = fc.check(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 - 2000 }), fc.integer({ min: 0, max: 2000 }), (ms, step) =>
+    isoTime(ms) === new Date(ms).toISOString() && isoTime(ms + step) === new Date(ms + step).toISOString()
+  ), { numRuns: 5000 })
+  t.equal(failure.failed, false, fc.defaultReportMessage(failure) ?? '')
 })

@@ -49,3 +49,35 @@ t.test('fixtures from a file on this machine', async (t) => {
   t.teardown(() => container.stop())
   t.strictSame(Object.keys((await container.admin.state()).projects), ['from-file'])
 })
+
+// The image holds the bundled server alone (no node_modules): what it reads or loads beside its own code
+// still works there.
+t.test('the bundle alone serves the inspector page and the OpenAPI document, and keeps a state file', async (t) => {
+  const stateFile = '/tmp/northflank-state.json'
+  const container = await new NorthflankMockContainer(image).withEnvironment({ NORTHFLANK_MOCK_STATE_FILE: stateFile }).start()
+  t.teardown(() => container.stop())
+  const url = container.getApiUrl()
+
+  const page = await fetch(`${url}/_mock/ui`)
+  t.equal(page.status, 200)
+  t.matchStrict(page.headers.get('content-security-policy'), /script-src 'sha256-[A-Za-z0-9+/]+=*'/)
+  t.matchStrict(await page.text(), /<script>[\s\S]*\/_mock\/journal[\s\S]*<\/script>/, 'the page carries the inspector\'s script')
+
+  const openapi = await fetch(`${url}/openapi.json`)
+  t.equal(openapi.status, 200)
+  const document = await openapi.json() as { openapi: string, paths: Record<string, unknown> }
+  t.equal(document.openapi, '3.1.0')
+  t.ok('/v1/projects/{projectId}/services/{serviceId}/deployment' in document.paths)
+
+  const update = await fetch(`${url}/v1/projects/default-project/services/example-service/deployment`, {
+    method: 'POST', headers: { authorization: 'Bearer any', 'content-type': 'application/json' }, body: JSON.stringify({ external: { imagePath: 'saved/app:7' } })
+  })
+  t.equal(update.status, 200)
+  // Saved shortly after the change (docs/control-plane.md).
+  let saved = ''
+  for (let i = 0; i < 100 && !saved.includes('saved/app:7'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    saved = (await container.exec(['cat', stateFile])).output
+  }
+  t.matchStrict(saved, /"imagePath":\s*"saved\/app:7"/, 'the state file holds the update')
+})
