@@ -53,12 +53,6 @@ said=$(grep -m1 -v '^npm ' "$work/by-path.err" || true)
 [[ "$said" == "northflank-mock: installing its build tools in "*", then building dist/ "*": about a minute, once" ]] \
   || fail "the prepare step's first words were not what it does: '$said'"
 echo "   the prepare said first: $said"
-# Its install (a checkout's: the package's dependencies and its build tools) warns of no engine but those the
-# README explains (this Node is one the package supports).
-while read -r name; do
-  grep -qF "package: '$name'" "$repo/README.md" || fail "npm warned EBADENGINE for $name, which the README does not explain"
-  echo "   npm warned EBADENGINE for $name, which the README explains"
-done < <(sed -n "s/^npm warn EBADENGINE *package: '\([^']*\)',\$/\1/p" "$work/by-path.err")
 [ -L "$work/by-path/node_modules/northflank-mock" ] || fail 'a path install should be a link to the folder'
 verify by-path
 # npm 11 warns that the package's prepare is "not yet covered by allowScripts" (the consumer's own
@@ -82,7 +76,13 @@ grep -qx 'package/dist/src/server.js' <<<"$listing" || fail 'the tarball lacks d
 ! grep -q '^package/\(src\|node_modules\|test\)/' <<<"$listing" || fail 'the tarball holds sources, build scripts, tests or node_modules'
 echo "   $tarball: $(wc -l <<<"$listing") files, $(du -k "$work/$tarball" | cut -f1) KiB"
 consumer by-tarball
-(cd "$work/by-tarball" && timed npm install --save-dev "${npm_flags[@]}" "$work/$tarball")
+(cd "$work/by-tarball" && timed npm install --save-dev --no-audit --no-fund --loglevel=warn "$work/$tarball") \
+  2> "$work/by-tarball.err" || { cat "$work/by-tarball.err" >&2; fail 'npm install <tarball> failed'; }
+# The runtime install warns of no engine (this Node is one the package supports) but those the README explains.
+while read -r name; do
+  grep -qF "package: '$name'" "$repo/README.md" || fail "npm warned EBADENGINE for $name, which the README does not explain"
+  echo "   npm warned EBADENGINE for $name, which the README explains"
+done < <(sed -n "s/^npm warn EBADENGINE *package: '\([^']*\)',\$/\1/p" "$work/by-tarball.err")
 verify by-tarball
 
 step 'npm start in the clone: a current build is reused, a stale one rebuilt'
