@@ -8,10 +8,10 @@ import { AbstractStartedContainer, GenericContainer, getContainerRuntimeClient, 
 import type { Fixtures } from '../schemas/fixtures.js'
 import { createAdminClient, type AdminClient } from './client.js'
 import { hostAllowed } from './routes/admin/callers.js'
-import { IMAGE } from './version.js'
+import { imageName, VERSION } from './version.js'
 
 /** The image `npm run docker:build` and the docs' `docker build` tag: this package's version. */
-export const DEFAULT_IMAGE = IMAGE
+export const DEFAULT_IMAGE = imageName(VERSION)
 /** The port the image listens on. */
 export const PORT = 8080
 const FIXTURES_PATH = '/fixtures/northflank.json'

@@ -13,13 +13,16 @@ export function packageVersion (from: string): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version
 }
 
-export const VERSION = packageVersion(import.meta.url)
-
 /**
- * The image's name and tag: what `npm run docker:build` and the docs' `docker build` tag, and what the
- * Testcontainers module starts by default, so that it runs the emulator of the package that starts it.
+ * The image's name and tag for a version of the package: what `npm run docker:build` and the docs'
+ * `docker build` tag, and, for this version, what the Testcontainers module starts by default, so that it
+ * runs the emulator of the package that starts it.
  */
-export const IMAGE = `northflank-mock:${VERSION}`
+export function imageName (version: string): string {
+  return `northflank-mock:${version}`
+}
+
+export const VERSION = packageVersion(import.meta.url)
 
 /** The header every answer carries, with VERSION as its value: which emulator, and which version of it, answered. */
 export const NAME_HEADER = 'x-northflank-mock'

@@ -1,7 +1,7 @@
 /**
  * The image has one name everywhere: every `docker build`, `docker run` and compose `image:` of it in the
  * README, docs/ and the Dockerfile, `npm run docker:build`, and the image the Testcontainers module starts
- * by default. So the image built as the docs say is the one the module runs.
+ * by default (src/version.ts, imageName). So the image built as the docs say is the one the module runs.
  */
 import { execFile } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -9,11 +9,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { IMAGE, VERSION } from '../../src/version.js'
+import { imageName, VERSION } from '../../src/version.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-// docs/testing.md builds and runs an image of its own in a CI job's steps, by a name of the job's.
-const FILES = ['README.md', 'Dockerfile', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'testing.md').map((f) => `docs/${f}`)]
+const IMAGE = imageName(VERSION)
+const FILES = ['README.md', 'Dockerfile', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
 
 /**
  * This image's name wherever a command builds or runs an image, or an image: names one (the rest of the
