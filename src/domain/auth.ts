@@ -1,5 +1,5 @@
 /** Who may call what (docs/northflank-contract.md, "Authentication and permissions"). No Fastify here: the caller passes the header and the route's needs. */
-import { Errors } from '../errors.js'
+import { type ApiError, Errors } from '../errors.js'
 import type { State } from './model.js'
 
 /**
@@ -22,12 +22,9 @@ export function bearerOf (header: string | undefined): string | undefined {
   return header === undefined ? undefined : BEARER.exec(header)?.[1]
 }
 
-/** The token of an `Authorization` header, or a 401. */
-export function bearerToken (header: string | undefined): string {
-  if (header === undefined || header === '') throw Errors.missingToken()
-  const token = bearerOf(header)
-  if (token === undefined) throw Errors.malformedToken()
-  return token
+/** The 401 for an `Authorization` header that holds no bearer token (bearerOf said none): missing or malformed. */
+export function noTokenError (header: string | undefined): ApiError {
+  return header === undefined || header === '' ? Errors.missingToken() : Errors.malformedToken()
 }
 
 /**

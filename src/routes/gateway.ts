@@ -15,7 +15,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { authorize, bearerOf, bearerToken } from '../domain/auth.js'
+import { authorize, bearerOf, noTokenError } from '../domain/auth.js'
 import type { Emulator, Namespace } from '../domain/emulator.js'
 import { MAX_DELAY_MS, type RequestFacts } from '../domain/faults.js'
 import { parsePrefer, type PreferFault } from '../domain/prefer.js'
@@ -99,12 +99,12 @@ export function gateway (app: FastifyInstance, emulator: Emulator): void {
   function admit (request: FastifyRequest, token: string | undefined): Error | undefined {
     const auth = request.routeOptions.config.auth
     if (auth === undefined) return undefined
+    // The header's own 401 (missing, malformed) when it holds no token.
+    if (token === undefined) return noTokenError(request.headers.authorization)
     try {
-      // The header's own 401 (missing, malformed) when it holds no token.
-      const accepted = token ?? bearerToken(request.headers.authorization)
-      const existing = emulator.existingNamespace(accepted)
-      authorize((existing ?? emulator.base).state, accepted, auth.permission, (request.params as { projectId?: string }).projectId)
-      request.mockNamespace = existing ?? emulator.namespaceFor(accepted)
+      const existing = emulator.existingNamespace(token)
+      authorize((existing ?? emulator.base).state, token, auth.permission, (request.params as { projectId?: string }).projectId)
+      request.mockNamespace = existing ?? emulator.namespaceFor(token)
     } catch (err) {
       return err as Error
     }
