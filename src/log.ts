@@ -116,10 +116,6 @@ export class OneLinePerRequest extends LogController {
     const url = redactedUrl(request.url)
     const statusCode = reply.statusCode
     const responseTime = Math.round(reply.elapsedTime * 1000) / 1000
-    const parent = log instanceof RequestLogger ? log.unbound : undefined
-    // Through the parent, the request's id comes first among the fields, where the child writes its
-    // bindings: the same line. Fastify's bindings are { reqId } (its default requestIdLogLabel).
-    if (parent !== undefined) parent.info({ reqId: request.id, method, url, statusCode, responseTime }, 'request')
-    else log.info({ method, url, statusCode, responseTime }, 'request')
+    log.info({ method, url, statusCode, responseTime }, 'request')
   }
 }

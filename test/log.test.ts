@@ -64,17 +64,22 @@ t.test('the request line is the one a child logger of the request writes: its id
   const app = await build(t, { logger: { level: 'info', stream } })
   // A route whose request logs through its own logger first (an internal error), and one that logs nothing else.
   app.get('/boom', () => { throw new Error('boom') })
+  // And one whose handler logs through the request's logger, which then makes its child.
+  app.get('/talk', (request) => { request.log.info('talking'); return {} })
   const ok = await app.inject({ method: 'GET', url: SERVICE, headers: AUTH })
   const boom = await app.inject({ method: 'GET', url: '/boom' })
+  const talk = await app.inject({ method: 'GET', url: '/talk' })
   t.equal(ok.statusCode, 200)
   t.equal(boom.statusCode, 500)
+  t.equal(talk.statusCode, 200)
   const requestLines = lines.filter((line) => line.includes('"msg":"request"'))
-  t.equal(requestLines.length, 2)
+  t.equal(requestLines.length, 3)
   for (const line of requestLines) {
     t.strictSame(Object.keys(JSON.parse(line)), ['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'url', 'statusCode', 'responseTime', 'msg'])
     t.equal(line.split('"reqId"').length, 2, 'the id appears once')
   }
-  const [okLine, boomLine] = requestLines.map((line) => JSON.parse(line))
+  const [okLine, boomLine, talkLine] = requestLines.map((line) => JSON.parse(line))
+  t.equal(talkLine.reqId, lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'talking').reqId, 'the handler\'s line and the request line share the id')
   t.type(okLine.reqId, 'string')
   t.not(okLine.reqId, boomLine.reqId)
   t.equal(boomLine.reqId, boom.json().error.id)
