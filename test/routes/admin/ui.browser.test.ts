@@ -176,6 +176,8 @@ t.test('expanding an entry shows its headers (token redacted), its body pretty-p
   // By keyboard: the entry's summary takes the focus and opens with Enter.
   await refused.locator('summary').focus()
   await page.keyboard.press('Enter')
+  // The entry renders as it opens: read its problems once the first is there, not before.
+  await refused.locator('ul.problems li').first().waitFor({ timeout: 5000 })
   const problems = await refused.locator('ul.problems li').allInnerTexts()
   t.ok(problems.some((p) => p.startsWith('body.docker.customCommand')), problems.join(' | '))
   t.ok(problems.some((p) => p.startsWith('body.bogus')), problems.join(' | '))
